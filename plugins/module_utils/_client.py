@@ -1,0 +1,220 @@
+# -*- coding: utf-8 -*-
+# Copyright: hwcloud.elb contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The API client every module uses: one ``requests.Session`` per run, authentication, retries,
+error mapping and marker pagination."""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import random
+import time
+import traceback
+from urllib.parse import parse_qs, urlsplit
+
+from ansible_collections.hwcloud.elb.plugins.module_utils._auth import (
+    AKSK, PASSWORD, TOKEN, AkSkAuth, CredentialError, choose_method, password_token_request)
+from ansible_collections.hwcloud.elb.plugins.module_utils._errors import ApiError, parse_error_body
+from ansible_collections.hwcloud.elb.plugins.module_utils._signer import canonical_query
+
+try:
+    import requests
+    from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+except ImportError:
+    requests = None
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+else:
+    REQUESTS_IMPORT_ERROR = None
+
+USER_AGENT = 'hwcloud.elb-ansible'
+RETRY_STATUSES = frozenset((429, 502, 503, 504))
+BACKOFF_BASE = 0.5      # seconds; doubles with each retry
+BACKOFF_CAP = 20.0      # the longest a computed backoff sleeps
+RETRY_AFTER_CAP = 60.0  # the longest a server's Retry-After is obeyed
+
+
+def backoff_delay(attempt, rand=random.random):
+    """Exponential backoff with equal jitter: half the step fixed, half random, so clients spread out."""
+    step = min(BACKOFF_CAP, BACKOFF_BASE * (2 ** attempt))
+    return step / 2 + rand() * step / 2
+
+
+def retry_after_seconds(value, now=time.time):
+    """Seconds asked for by a ``Retry-After`` header (delta seconds or an HTTP date), or None."""
+    if not value:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            seconds = email.utils.parsedate_to_datetime(value).timestamp() - now()
+        except (TypeError, ValueError):
+            return None
+    return min(max(seconds, 0.0), RETRY_AFTER_CAP)
+
+
+def _never_sent(exc):
+    """True when a connection error happened before the request could reach the service."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return True
+    reason = exc.args[0] if exc.args else None
+    reason = getattr(reason, 'reason', reason)
+    return isinstance(reason, (NewConnectionError, ConnectTimeoutError))
+
+
+def next_marker(page, key):
+    """The marker of the next page: v3 ``page_info.next_marker`` or the v2.0 ``<key>_links`` next link."""
+    info = page.get('page_info')
+    if isinstance(info, dict):
+        return info.get('next_marker')
+    for link in page.get(key + '_links') or []:
+        if link.get('rel') == 'next':
+            return (parse_qs(urlsplit(link.get('href', '')).query).get('marker') or [None])[0]
+    return None
+
+
+class ElbClient:
+    """Talks to one ELB endpoint (and IAM when needed) for one module run.
+
+    ``on_secret`` receives secrets learned at run time (IAM tokens) so the module can mask them;
+    ``sleep`` is injectable so tests of the retry policy do not wait.
+    """
+
+    def __init__(self, settings, on_secret=None, sleep=time.sleep):
+        problems = settings.problems()
+        if problems:
+            raise CredentialError('; '.join(problems) + '.')
+        self.settings = settings
+        self.method = choose_method(settings)
+        self.on_secret = on_secret or (lambda secret: None)
+        self.sleep = sleep
+        self._project_id = settings.project_id
+        self._authenticated = self.method != PASSWORD
+        self.session = requests.Session()
+        self.session.verify = settings.validate_certs
+        self.session.headers.update({'Content-Type': 'application/json', 'Accept': 'application/json',
+                                     'User-Agent': USER_AGENT})
+        if self.method == AKSK:
+            self.session.auth = AkSkAuth(settings.access_key, settings.secret_key, settings.security_token)
+        elif self.method == TOKEN:
+            self.session.headers['X-Auth-Token'] = settings.auth_token
+
+    # -- identity ---------------------------------------------------------------------------------
+
+    @property
+    def project_id(self):
+        """The project every ELB call is made in: given, learned from the IAM token, or looked up by region."""
+        if not self._authenticated:
+            self._password_login()
+        if not self._project_id:
+            self._project_id = self._project_for_region()
+        return self._project_id
+
+    def _require_iam(self, why):
+        if not self.settings.auth_url:
+            raise CredentialError('%s needs IAM: set region (HW_REGION_NAME) or auth_url (HW_AUTH_URL).' % why)
+
+    def _password_login(self):
+        settings = self.settings
+        if not (settings.project_id or settings.region):
+            raise CredentialError('Password authentication scopes its token to a project: set project_id '
+                                  '(HW_PROJECT_ID) or region (HW_REGION_NAME).')
+        self._require_iam('Password authentication')
+        response = self._send('POST', settings.auth_url + '/auth/tokens', body=password_token_request(settings))
+        token = response.headers.get('X-Subject-Token')
+        if not token:
+            raise ApiError('IAM answered without an X-Subject-Token header', status=response.status_code,
+                           method='POST', url=settings.auth_url + '/auth/tokens')
+        self.on_secret(token)
+        self.session.headers['X-Auth-Token'] = token
+        self._authenticated = True
+        project = (self._json(response).get('token') or {}).get('project') or {}
+        self._project_id = self._project_id or project.get('id')
+
+    def _project_for_region(self):
+        region = self.settings.region
+        if not region:
+            raise CredentialError('No project: set project_id (HW_PROJECT_ID), or region (HW_REGION_NAME) '
+                                  'to look it up by name.')
+        self._require_iam('Looking up the project of region %s' % region)
+        response = self._send('GET', self.settings.auth_url + '/projects', query={'name': region})
+        for project in self._json(response).get('projects') or []:
+            if project.get('name') == region and project.get('id'):
+                return project['id']
+        raise CredentialError('IAM knows no project named %r that these credentials may use; set project_id '
+                              '(HW_PROJECT_ID).' % region)
+
+    # -- calls ------------------------------------------------------------------------------------
+
+    def request(self, method, path, query=None, body=None):
+        """Call the ELB API; ``path`` may contain ``{project_id}``. Returns the decoded JSON body or None."""
+        project_id = self.project_id
+        url = self.settings.elb_endpoint + path.format(project_id=project_id)
+        return self._json(self._send(method, url, query=query, body=body, headers={'X-Project-Id': project_id}))
+
+    def get(self, path, query=None):
+        return self.request('GET', path, query=query)
+
+    def paginate(self, path, key, query=None, limit=None):
+        """Yield every item of a list call, following markers to the last page."""
+        query = dict(query or {})
+        if limit:
+            query['limit'] = limit
+        while True:
+            page = self.get(path, query) or {}
+            items = page.get(key) or []
+            for item in items:
+                yield item
+            marker = next_marker(page, key)
+            if not items or not marker:
+                return
+            query['marker'] = marker
+
+    def _send(self, method, url, query=None, body=None, headers=None):
+        """One logical call, retried on 429, 502-504 and connection failures within ``api_retries``.
+
+        A POST is repeated only when the service certainly did not act on it (429, or a connection that
+        never opened); otherwise its failure is raised with ``applied_unknown`` so the caller can look
+        before it creates again.
+        """
+        if query:
+            url = url + '?' + canonical_query(query)
+        data = None if body is None else json.dumps(body)
+        retries = self.settings.api_retries
+        attempt = 0
+        while True:
+            try:
+                response = self.session.request(method, url, data=data, headers=headers,
+                                                timeout=self.settings.api_timeout)
+            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
+                unsent = _never_sent(exc)
+                if attempt >= retries or (method == 'POST' and not unsent):
+                    raise ApiError('no answer from the service after %d attempt(s): %s' % (attempt + 1, exc),
+                                   method=method, url=url, applied_unknown=not unsent)
+                self.sleep(backoff_delay(attempt))
+                attempt += 1
+                continue
+            status = response.status_code
+            if status in RETRY_STATUSES and attempt < retries and (method != 'POST' or status == 429):
+                delay = retry_after_seconds(response.headers.get('Retry-After'))
+                self.sleep(backoff_delay(attempt) if delay is None else delay)
+                attempt += 1
+                continue
+            if status >= 400:
+                code, message, request_id = parse_error_body(response.content)
+                raise ApiError(message, status=status, error_code=code,
+                               request_id=request_id or response.headers.get('X-Request-Id'),
+                               method=method, url=url, applied_unknown=method == 'POST' and status in (502, 503, 504))
+            return response
+
+    @staticmethod
+    def _json(response):
+        if not response.content:
+            return None
+        try:
+            return response.json()
+        except ValueError:
+            raise ApiError('the answer is not JSON: %r' % response.text[:200], status=response.status_code,
+                           request_id=response.headers.get('X-Request-Id'),
+                           method=response.request.method, url=response.request.url)

@@ -1,0 +1,70 @@
+# -*- coding: utf-8 -*-
+# Copyright: hwcloud.elb contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Dedicated ELB (v3): health monitors of pools, ``/v3/{project_id}/elb/healthmonitors``."""
+
+from __future__ import annotations
+
+from ansible_collections.hwcloud.elb.plugins.module_utils import _checks
+from ansible_collections.hwcloud.elb.plugins.module_utils._engine import UUID, Family, LoadBalancer, Parent
+from ansible_collections.hwcloud.elb.plugins.module_utils._fields import Field
+
+TYPES = ('TCP', 'UDP_CONNECT', 'HTTP', 'HTTPS', 'GRPC', 'TLS')
+HTTP_TYPES = ('HTTP', 'HTTPS')
+CODE_TYPES = ('HTTP', 'HTTPS', 'GRPC')
+
+# Which monitor types a pool of each protocol accepts.
+COMPATIBLE = {
+    'UDP': ('UDP_CONNECT',), 'QUIC': ('UDP_CONNECT',),
+    'TCP': ('TCP', 'HTTP', 'HTTPS'), 'IP': ('TCP', 'HTTP', 'HTTPS'),
+    'HTTP': ('TCP', 'HTTP', 'HTTPS', 'GRPC', 'TLS'), 'HTTPS': ('TCP', 'HTTP', 'HTTPS', 'GRPC', 'TLS'),
+    'GRPC': ('TCP', 'HTTP', 'HTTPS', 'GRPC', 'TLS'), 'TLS': ('TCP', 'HTTP', 'HTTPS', 'GRPC', 'TLS'),
+}
+
+URL_PATH = r"^/[A-Za-z0-9\-/.%?#&_;~!()*\[\]@$^:',+]*$"
+URL_PATH_HINT = ("a path starting with '/' made of letters, digits and -/.%?#&_;~!()*[]@$^:',+ "
+                 "(at most 80 characters)")
+DOMAIN_NAME = r'^[A-Za-z0-9][A-Za-z0-9.\-]*$'
+DOMAIN_NAME_HINT = 'letters, digits, hyphens and periods, starting with a letter or digit (at most 100 characters)'
+
+FIELDS = [
+    Field('type', 'enum', choices=TYPES),
+    Field('delay', 'int', minimum=1, maximum=50),
+    Field('timeout', 'int', minimum=1, maximum=50),
+    Field('max_retries', 'int', minimum=1, maximum=10),
+    Field('max_retries_down', 'int', minimum=1, maximum=10, default=3),
+    Field('admin_state_up', 'bool', default=True),
+    Field('monitor_port', 'int', minimum=1, maximum=65535),
+    Field('name', 'str', max_length=255, default=''),
+    Field('domain_name', 'str', max_length=100, pattern=DOMAIN_NAME, pattern_hint=DOMAIN_NAME_HINT, types=HTTP_TYPES),
+    Field('url_path', 'str', max_length=80, pattern=URL_PATH, pattern_hint=URL_PATH_HINT, types=HTTP_TYPES,
+          default=lambda monitor_type: '/' if monitor_type in HTTP_TYPES else None),
+    Field('http_method', 'enum', choices=('GET', 'HEAD', 'POST'), types=HTTP_TYPES,
+          default=lambda monitor_type: 'GET' if monitor_type in HTTP_TYPES else None),
+    Field('expected_codes', 'codes', types=CODE_TYPES,
+          default=lambda monitor_type: {'GRPC': '0'}.get(monitor_type, '200' if monitor_type in CODE_TYPES else None),
+          code_range=lambda monitor_type: (0, 99) if monitor_type == 'GRPC' else (100, 599)),
+]
+
+
+def _pool_loadbalancer(pool):
+    balancers = pool.get('loadbalancers') or [{}]
+    return balancers[0].get('id') or pool.get('loadbalancer_id')
+
+
+FAMILY = Family(
+    name='v3',
+    result_key='healthmonitor',
+    path='/v3/{project_id}/elb/healthmonitors',
+    wrapper='healthmonitor',
+    fields=FIELDS,
+    type_field='type',
+    create_required=('type', 'delay', 'timeout', 'max_retries'),
+    parent=Parent(kind='pool', option='pool', path='/v3/{project_id}/elb/pools', wrapper='pool', list_key='pools',
+                  link_field='healthmonitor_id', body_field='pool_id', id_pattern=UUID,
+                  loadbalancer_id=_pool_loadbalancer),
+    loadbalancer=LoadBalancer('/v3/{project_id}/elb/loadbalancers', 'loadbalancer'),
+    checks=(_checks.type_fits_protocol('type', COMPATIBLE),
+            _checks.port_required_for_any_port('monitor_port'),
+            _checks.timeout_below_delay('timeout', 'delay')),
+)
