@@ -1,0 +1,61 @@
+# hwcloud.elb developer entry points. `make demo` and `make test` are all a newcomer needs.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell tests/utils/find-python)
+VENV ?= .venv
+BIN := $(VENV)/bin
+PYVERSION = $(shell $(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+# ansible-test only runs from a real ansible_collections/<namespace>/<name> copy (see tests/utils/stage_collection.py).
+BUILD := $(CURDIR)/build
+COLLECTION := $(BUILD)/ansible_collections/hwcloud/elb
+export ANSIBLE_COLLECTIONS_PATH := $(BUILD)
+export ANSIBLE_NOCOLOR := 1
+
+.PHONY: help venv stage lint sanity units emulator-tests integration test demo build clean
+
+help:
+	@echo "make demo   - install, start the bundled ELB emulator, run docs/examples/demo.yml twice, show the monitors"
+	@echo "make test   - ansible-lint, ansible-test sanity, unit, emulator and integration tests"
+	@echo "make build  - build the collection tarball into build/"
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: tests/requirements.txt
+	@test -n "$(PYTHON)" || { echo "no Python >= 3.12 found (see tests/utils/find-python)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --upgrade -r tests/requirements.txt
+	$(BIN)/ansible --version | head -1
+	touch $@
+
+stage: venv
+	@$(BIN)/python tests/utils/stage_collection.py $(BUILD) >/dev/null
+
+lint: venv
+	$(BIN)/ansible-lint --profile production --offline
+
+sanity: stage
+	$(BIN)/python tests/utils/prepare_ansible_test.py
+	cd $(COLLECTION) && $(CURDIR)/$(BIN)/ansible-test sanity --requirements --python $(PYVERSION) --color no
+
+units: stage
+	cd $(COLLECTION) && PYTHONPATH=$(BUILD) $(CURDIR)/$(BIN)/python -m pytest -q -p no:cacheprovider tests/unit
+
+emulator-tests: venv
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/emulator/tests
+
+integration: stage
+	cd $(COLLECTION) && PYTHONPATH=$(BUILD) $(CURDIR)/$(BIN)/python -m pytest -q -p no:cacheprovider tests/integration
+
+test: lint sanity units emulator-tests integration
+
+build: venv
+	$(BIN)/ansible-galaxy collection build --force --output-path $(BUILD) .
+
+demo: build
+	tests/utils/demo.sh $(BIN) $(BUILD)
+
+clean:
+	rm -rf $(BUILD) $(VENV) .ansible tests/output

@@ -1,0 +1,198 @@
+# Copyright: hwcloud.elb contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The retry policy, error mapping, identity resolution and pagination of the API client, on a fake transport."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import requests
+from urllib3.exceptions import NewConnectionError
+
+from ansible_collections.hwcloud.elb.plugins.module_utils import _client
+from ansible_collections.hwcloud.elb.plugins.module_utils._auth import CredentialError
+from ansible_collections.hwcloud.elb.plugins.module_utils._client import ElbClient, backoff_delay, retry_after_seconds
+from ansible_collections.hwcloud.elb.plugins.module_utils._connection import ConnectionSettings
+from ansible_collections.hwcloud.elb.plugins.module_utils._errors import ApiError
+
+PROJECT = '0123456789abcdef0123456789abcdef'
+
+
+def answer(status, body=None, headers=None):
+    response = requests.Response()
+    response.status_code = status
+    response._content = json.dumps(body).encode() if body is not None else b''
+    response.headers.update(headers or {})
+    response.request = requests.Request('GET', 'https://elb.example.com/').prepare()
+    return response
+
+
+class FakeSession:
+    """Plays back scripted answers (a Response or an exception) and records each request."""
+
+    def __init__(self, script):
+        self.script = list(script)
+        self.calls = []
+        self.headers = {}
+
+    def request(self, method, url, data=None, headers=None, timeout=None):
+        self.calls.append((method, url, data))
+        step = self.script.pop(0)
+        if isinstance(step, Exception):
+            raise step
+        return step
+
+
+def make_client(script, **options):
+    params = dict(access_key='AK', secret_key='SK', project_id=PROJECT, elb_endpoint='https://elb.example.com',
+                  api_retries=3, api_timeout=5)
+    params.update(options)
+    sleeps = []
+    client = ElbClient(ConnectionSettings(params, environ={}), sleep=sleeps.append)
+    client.session = FakeSession(script)
+    return client, sleeps
+
+
+def refused():
+    return requests.exceptions.ConnectionError(
+        requests.packages.urllib3.exceptions.MaxRetryError(None, '/', NewConnectionError(None, 'refused')))
+
+
+def dropped():
+    return requests.exceptions.ConnectionError('Connection aborted: RemoteDisconnected')
+
+
+def test_get_retries_gateway_errors_then_succeeds():
+    client, sleeps = make_client([answer(503), answer(502), answer(504), answer(200, {'ok': True})])
+    assert client.get('/v3/{project_id}/elb/pools') == {'ok': True}
+    assert len(client.session.calls) == 4 and len(sleeps) == 3
+    assert client.session.calls[0][1] == 'https://elb.example.com/v3/%s/elb/pools' % PROJECT
+
+
+def test_retries_are_bounded_and_the_last_error_is_raised():
+    client, sleeps = make_client([answer(503, {'error_msg': 'busy', 'error_code': 'APIGW.0203', 'request_id': 'r'})] * 4)
+    with pytest.raises(ApiError) as info:
+        client.get('/x')
+    assert (info.value.status, info.value.error_code, info.value.request_id) == (503, 'APIGW.0203', 'r')
+    assert len(client.session.calls) == 4 and len(sleeps) == 3
+
+
+def test_zero_retries_means_one_attempt():
+    client, sleeps = make_client([answer(503)], api_retries=0)
+    with pytest.raises(ApiError):
+        client.get('/x')
+    assert len(client.session.calls) == 1 and not sleeps
+
+
+def test_retry_after_is_honoured():
+    client, sleeps = make_client([answer(429, headers={'Retry-After': '7'}), answer(200, {})])
+    client.get('/x')
+    assert sleeps == [7.0]
+
+
+def test_dropped_connections_are_retried_for_safe_methods():
+    client, sleeps = make_client([dropped(), dropped(), answer(204)])
+    assert client.request('DELETE', '/x') is None
+    assert len(sleeps) == 2
+
+
+def test_post_is_not_repeated_after_it_was_sent():
+    """A dropped answer or a gateway error after sending may mean the create happened: raise, flagged."""
+    for failure in (dropped(), answer(503), requests.exceptions.ReadTimeout('read timed out')):
+        client, sleeps = make_client([failure, answer(201, {})])
+        with pytest.raises(ApiError) as info:
+            client.request('POST', '/x', body={'a': 1})
+        assert info.value.applied_unknown
+        assert len(client.session.calls) == 1 and not sleeps
+
+
+def test_post_is_retried_when_it_certainly_was_not_acted_on():
+    client, sleeps = make_client([answer(429), refused(), answer(201, {'id': 1})])
+    assert client.request('POST', '/x', body={'a': 1}) == {'id': 1}
+    assert len(client.session.calls) == 3 and len(sleeps) == 2
+
+
+def test_client_errors_are_not_retried_and_carry_the_error_fields():
+    client, _sleeps = make_client([answer(400, {'error_msg': 'Invalid input for delay', 'error_code': 'ELB.8902',
+                                                'request_id': 'req-1'})])
+    with pytest.raises(ApiError) as info:
+        client.request('PUT', '/x', body={})
+    assert 'HTTP 400 ELB.8902: Invalid input for delay (request id req-1)' in str(info.value)
+    assert not info.value.applied_unknown
+
+
+def test_request_id_falls_back_to_the_header():
+    client, _sleeps = make_client([answer(404, {'NeutronError': {'type': 'HTTPNotFound', 'message': 'gone'}},
+                                          headers={'X-Request-Id': 'hdr-id'})])
+    with pytest.raises(ApiError) as info:
+        client.get('/x')
+    assert info.value.request_id == 'hdr-id' and info.value.error_code == 'HTTPNotFound'
+
+
+def test_backoff_grows_and_is_jittered():
+    assert backoff_delay(0, rand=lambda: 0) == 0.25 and backoff_delay(0, rand=lambda: 1) == 0.5
+    assert backoff_delay(3, rand=lambda: 0) == 2.0
+    assert backoff_delay(30, rand=lambda: 1) == _client.BACKOFF_CAP
+
+
+def test_retry_after_parsing():
+    assert retry_after_seconds('3') == 3.0
+    assert retry_after_seconds('100000') == _client.RETRY_AFTER_CAP
+    assert retry_after_seconds('Wed, 21 Oct 2015 07:28:00 GMT', now=lambda: 1445412480 - 10) == 10
+    assert retry_after_seconds('soon') is None and retry_after_seconds(None) is None
+
+
+def test_v3_and_v2_pagination():
+    v3 = make_client([answer(200, {'healthmonitors': [{'id': 1}, {'id': 2}], 'page_info': {'next_marker': '2'}}),
+                      answer(200, {'healthmonitors': [{'id': 3}], 'page_info': {'current_count': 1}})])[0]
+    assert [m['id'] for m in v3.paginate('/m', 'healthmonitors', limit=2)] == [1, 2, 3]
+    assert v3.session.calls[1][1].endswith('/m?limit=2&marker=2')
+    v2 = make_client([answer(200, {'pools': [{'id': 'a'}], 'pools_links': [
+        {'rel': 'next', 'href': 'https://elb.example.com/v2.0/lbaas/pools?limit=1&marker=a'}]}),
+        answer(200, {'pools': [{'id': 'b'}], 'pools_links': [{'rel': 'previous', 'href': 'x?marker=b'}]})])[0]
+    assert [p['id'] for p in v2.paginate('/p', 'pools', limit=1)] == ['a', 'b']
+
+
+def test_password_login_learns_token_and_project_and_reports_the_secret():
+    secrets = []
+    settings = ConnectionSettings(dict(user='u', password='p', user_domain='d', region='cn-north-4',
+                                       elb_endpoint='https://elb.example.com', auth_url='https://iam.example.com/v3'),
+                                  environ={})
+    client = ElbClient(settings, on_secret=secrets.append, sleep=lambda s: None)
+    client.session = FakeSession([answer(201, {'token': {'project': {'id': PROJECT, 'name': 'cn-north-4'}}},
+                                         headers={'X-Subject-Token': 'tok-123'}), answer(200, {})])
+    client.get('/v3/{project_id}/elb/pools')
+    method, url, body = client.session.calls[0]
+    assert (method, url) == ('POST', 'https://iam.example.com/v3/auth/tokens')
+    assert json.loads(body)['auth']['scope'] == {'project': {'name': 'cn-north-4'}}
+    assert secrets == ['tok-123'] and client.session.headers['X-Auth-Token'] == 'tok-123'
+    assert client.session.calls[1][1] == 'https://elb.example.com/v3/%s/elb/pools' % PROJECT
+
+
+def test_project_is_looked_up_by_region():
+    client, _sleeps = make_client([answer(200, {'projects': [{'id': 'p-1', 'name': 'cn-north-4'}]}), answer(200, {})],
+                                  project_id=None, region='cn-north-4')
+    client.get('/v3/{project_id}/elb/pools')
+    assert client.session.calls[0][1] == 'https://iam.cn-north-4.myhuaweicloud.com/v3/projects?name=cn-north-4'
+    assert client.session.calls[1][1] == 'https://elb.example.com/v3/p-1/elb/pools'
+
+
+def test_unknown_region_project_is_a_clear_error():
+    client, _sleeps = make_client([answer(200, {'projects': []})], project_id=None, region='xx-1')
+    with pytest.raises(CredentialError, match="no project named 'xx-1'"):
+        client.get('/x')
+
+
+def test_endpoints_from_region_and_cloud():
+    settings = ConnectionSettings(dict(region='ap-southeast-1', cloud='example.org'), environ={})
+    assert settings.elb_endpoint == 'https://elb.ap-southeast-1.example.org'
+    assert settings.auth_url == 'https://iam.ap-southeast-1.example.org/v3'
+    assert settings.validate_certs is True
+    assert ConnectionSettings(dict(region='r'), environ={'HW_INSECURE': 'true'}).validate_certs is False
+    assert ConnectionSettings(dict(region='r', validate_certs=True), environ={'HW_INSECURE': '1'}).validate_certs
+
+
+def test_missing_endpoint_is_a_clear_error():
+    with pytest.raises(CredentialError, match='set region'):
+        ElbClient(ConnectionSettings(dict(access_key='a', secret_key='b'), environ={}))
