@@ -12,6 +12,7 @@ BUILD := $(CURDIR)/build
 COLLECTION := $(BUILD)/ansible_collections/hwcloud/elb
 export ANSIBLE_COLLECTIONS_PATH := $(BUILD)
 export ANSIBLE_NOCOLOR := 1
+export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: help venv stage lint sanity units emulator-tests integration test demo build clean
 

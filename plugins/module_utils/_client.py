@@ -164,8 +164,7 @@ class ElbClient:
         while True:
             page = self.get(path, query) or {}
             items = page.get(key) or []
-            for item in items:
-                yield item
+            yield from items
             marker = next_marker(page, key)
             if not items or not marker:
                 return

@@ -20,7 +20,7 @@ description:
   - Every option is checked before any call that writes - ranges, allowed values, patterns, fields the
     O(type) does not use, and the O(type) against the pool's protocol.
 author:
-  - hwcloud.elb contributors
+  - hwcloud.elb maintainers (@hwcloud-elb)
 options:
   pool:
     description:

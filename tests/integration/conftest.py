@@ -1,0 +1,193 @@
+# Copyright: hwcloud.elb contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Integration harness: the bundled emulator on a free loopback port, and real ansible-playbook runs.
+
+Run from the staged collection (``make integration``): ANSIBLE_COLLECTIONS_PATH points at the copy.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+import pytest
+import requests
+import yaml
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+PROJECT_ID = '0123456789abcdef0123456789abcdef'
+AK, SK = 'AKEXAMPLE0000000000', 'SKEXAMPLE1111111111111111111111111111111'
+USER, DOMAIN, PASSWORD = 'demo', 'demo', 'demo-password'
+WRITE_METHODS = ('POST', 'PUT', 'DELETE')
+
+
+class Emulator:
+    """A running emulator and its admin API."""
+
+    def __init__(self, process, url):
+        self.process = process
+        self.url = url
+        self.http = requests.Session()
+
+    def admin(self, method, path, body=None):
+        response = self.http.request(method, self.url + '/_emulator/' + path, json=body, timeout=30)
+        response.raise_for_status()
+        return response.json() if response.content else None
+
+    def reset(self):
+        self.admin('POST', 'reset')
+
+    def reset_stats(self):
+        self.admin('POST', 'stats/reset')
+
+    def stats(self):
+        return self.admin('GET', 'stats')
+
+    def calls(self, methods=None, elb_only=True):
+        """The requests since the last stats reset, as (method, path, status)."""
+        calls = [(r['method'], r['path'], r['status']) for r in self.stats()['requests']]
+        if elb_only:
+            calls = [c for c in calls if not c[1].startswith('/v3/auth') and not c[1].startswith('/v3/projects')]
+        return [c for c in calls if methods is None or c[0] in methods]
+
+    def writes(self):
+        return self.calls(WRITE_METHODS)
+
+    def token(self, project_id=PROJECT_ID):
+        body = {'auth': {'identity': {'methods': ['password'], 'password': {'user': {
+            'domain': {'name': DOMAIN}, 'name': USER, 'password': PASSWORD}}},
+            'scope': {'project': {'id': project_id}}}}
+        response = self.http.post(self.url + '/v3/auth/tokens', json=body, timeout=30)
+        response.raise_for_status()
+        return response.headers['X-Subject-Token']
+
+    def api(self, method, path, body=None, token=None):
+        """An authenticated ELB call (token auth), for setting up and checking state."""
+        headers = {'X-Auth-Token': token or self.token()}
+        response = self.http.request(method, self.url + path.format(project_id=PROJECT_ID), json=body,
+                                     headers=headers, timeout=30)
+        response.raise_for_status()
+        return response.json() if response.content else None
+
+    def pool(self, name, family='v3'):
+        path = {'v3': '/v3/{project_id}/elb/pools?name=' + name, 'v2': '/v2/{project_id}/elb/pools?name=' + name}[family]
+        pools = self.api('GET', path)['pools']
+        assert len(pools) == 1, pools
+        return pools[0]
+
+    def v3_monitor_of(self, pool_name):
+        pool = self.pool(pool_name)
+        if not pool.get('healthmonitor_id'):
+            return None
+        return self.api('GET', '/v3/{project_id}/elb/healthmonitors/' + pool['healthmonitor_id'])['healthmonitor']
+
+
+@pytest.fixture(scope='session')
+def emulator():
+    process = subprocess.Popen([sys.executable, os.path.join(ROOT, 'tests', 'emulator'), '--host', '127.0.0.1',
+                                '--port', '0'], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    line = process.stdout.readline().strip()
+    if not line.startswith('ready '):
+        process.kill()
+        pytest.fail('the emulator did not start: %r %s' % (line, process.stderr.read()))
+    yield Emulator(process, line.split(' ', 1)[1])
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+def elb(emulator):
+    """A fresh emulator state (seeded topology, no faults, default config) and empty stats."""
+    emulator.reset()
+    return emulator
+
+
+def connection_env(emulator, method='aksk'):
+    env = {'HW_ELB_ENDPOINT': emulator.url, 'HW_AUTH_URL': emulator.url + '/v3', 'HW_REGION_NAME': 'cn-north-4'}
+    if method == 'aksk':
+        env.update(HW_ACCESS_KEY=AK, HW_SECRET_KEY=SK, HW_PROJECT_ID=PROJECT_ID)
+    elif method == 'password':
+        env.update(HW_USER_NAME=USER, HW_USER_PASSWORD=PASSWORD, HW_DOMAIN_NAME=DOMAIN)
+    elif method == 'token':
+        env.update(HW_AUTH_TOKEN=emulator.token(), HW_PROJECT_ID=PROJECT_ID)
+    return env
+
+
+class PlaybookRun:
+    """The outcome of one ansible-playbook run: exit code, output and each task's result."""
+
+    def __init__(self, returncode, output, records):
+        self.returncode = returncode
+        self.output = output
+        self.records = records
+
+    @property
+    def results(self):
+        return [r['result'] for r in self.records]
+
+    def result(self, index=-1):
+        return self.records[index]['result']
+
+    def changed_count(self):
+        return sum(1 for r in self.records if r['result'].get('changed'))
+
+
+def run_playbook(playbook, env=None, check=False, diff=False, extra_vars=None, verbosity=0, expect_rc=None):
+    """Run a playbook file, or a list of plays, with ansible-playbook; return a PlaybookRun."""
+    with tempfile.TemporaryDirectory() as work:
+        if not isinstance(playbook, str):
+            path = os.path.join(work, 'play.yml')
+            with open(path, 'w', encoding='utf-8') as handle:
+                yaml.safe_dump(playbook, handle, sort_keys=False)
+            playbook = path
+        log = os.path.join(work, 'results.jsonl')
+        command = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), playbook, '-i', 'localhost,',
+                   '-c', 'local']
+        command += ['--check'] if check else []
+        command += ['--diff'] if diff else []
+        command += ['-' + 'v' * verbosity] if verbosity else []
+        if extra_vars:
+            command += ['-e', json.dumps(extra_vars)]
+        run_env = dict(os.environ, RESULT_LOG=log, ANSIBLE_CALLBACK_PLUGINS=os.path.join(HERE, 'callback_plugins'),
+                       ANSIBLE_CALLBACKS_ENABLED='result_log', ANSIBLE_PYTHON_INTERPRETER=sys.executable,
+                       ANSIBLE_HOST_KEY_CHECKING='false', ANSIBLE_RETRY_FILES_ENABLED='false',
+                       ANSIBLE_LOCALHOST_WARNING='false', ANSIBLE_DEPRECATION_WARNINGS='false')
+        for name in [n for n in run_env if n.startswith('HW_')]:
+            del run_env[name]
+        run_env.update(env or {})
+        process = subprocess.run(command, env=run_env, capture_output=True, text=True, timeout=600, check=False)
+        records = []
+        if os.path.exists(log):
+            with open(log, encoding='utf-8') as handle:
+                records = [json.loads(line) for line in handle]
+    run = PlaybookRun(process.returncode, process.stdout + process.stderr, records)
+    if expect_rc is not None:
+        assert run.returncode == expect_rc, run.output
+    return run
+
+
+def task_play(module, args, name='task', ignore_errors=False, **task_options):
+    """A one-task play calling ``module`` with ``args`` on localhost."""
+    task = {'name': name, module: args}
+    if ignore_errors:
+        task['ignore_errors'] = True
+    task.update(task_options)
+    return [{'name': 'test', 'hosts': 'localhost', 'gather_facts': False, 'tasks': [task]}]
+
+
+@pytest.fixture
+def run_task(elb):
+    """Run one module task against the emulator (AK/SK by default); return its result dict."""
+    def run(module, args, check=False, diff=False, auth='aksk', expect_failure=False, verbosity=0):
+        outcome = run_playbook(task_play('hwcloud.elb.' + module, args, ignore_errors=expect_failure),
+                               env=connection_env(elb, auth), check=check, diff=diff, verbosity=verbosity)
+        assert outcome.records, outcome.output
+        result = outcome.result()
+        assert bool(result.get('failed')) == expect_failure, outcome.output
+        result['_output'] = outcome.output
+        return result
+    return run
