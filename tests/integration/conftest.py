@@ -187,7 +187,7 @@ def run_task(elb):
                                env=connection_env(elb, auth), check=check, diff=diff, verbosity=verbosity)
         assert outcome.records, outcome.output
         result = outcome.result()
-        assert bool(result.get('failed')) == expect_failure, outcome.output
+        assert (outcome.records[-1]['status'] == 'failed') == expect_failure, outcome.output
         result['_output'] = outcome.output
         return result
     return run

@@ -3,7 +3,7 @@
 # docs/examples/demo.yml twice (the second run must report changed=0) and stop the emulator on every exit.
 # Usage: tests/utils/demo.sh VENV_BIN BUILD_DIR
 set -euo pipefail
-bin=$1 build=$2
+bin=$(cd "$1" && pwd) build=$2
 root=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
 emulator_pid=
@@ -34,6 +34,7 @@ url=$(sed -n 's/^ready //p' "$work/emulator.out")
 echo "emulator at $url (its built-in demo user, AK/SK signing)"
 
 export ANSIBLE_COLLECTIONS_PATH="$work/collections" ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_NOCOLOR=1
+export ANSIBLE_PYTHON_INTERPRETER="$bin/python"  # the venv has requests
 export HW_ELB_ENDPOINT="$url" HW_AUTH_URL="$url/v3" HW_REGION_NAME=cn-north-4
 export HW_ACCESS_KEY=AKEXAMPLE0000000000 HW_SECRET_KEY=SKEXAMPLE1111111111111111111111111111111
 unset HW_PROJECT_ID HW_AUTH_TOKEN HW_USER_NAME HW_USER_PASSWORD HW_SECURITY_TOKEN  # the project is looked up by region
