@@ -29,22 +29,17 @@ class ParentNotFound(InputError):
     """No pool or listener has the id or name the task gives."""
 
 
-class Parent:
-    """How a family finds what a monitor belongs to (a pool or a listener) and that object's balancer."""
+class Lookup:
+    """How to find one object of a kind by id, else by name (one GET either way)."""
 
-    def __init__(self, kind, option, path, wrapper, list_key, link_field, body_field, id_pattern,
-                 loadbalancer_id, name_filter=True, narrow_field=None):
-        self.kind = kind                      # "pool" / "listener", for messages
+    def __init__(self, kind, option, path, wrapper, list_key, id_pattern, name_filter=True):
+        self.kind = kind                      # "pool" / "listener" / "load balancer", for messages
         self.option = option                  # the module option naming it
         self.path = path                      # collection path; item at path/{id}
         self.wrapper = wrapper                # response key around one object, or None (flat)
         self.list_key = list_key              # response key around a list, or None (bare list)
-        self.link_field = link_field          # the parent's field holding the monitor id
-        self.body_field = body_field          # the monitor's field holding the parent id
         self.id_pattern = re.compile('^(%s)$' % id_pattern)
-        self.loadbalancer_id = loadbalancer_id  # parent dict -> balancer id
         self.name_filter = name_filter        # whether the list call filters by name on the server
-        self.narrow_field = narrow_field      # list filter that narrows a name search (v1: loadbalancer_id)
 
     def get(self, client, ident):
         try:
@@ -55,33 +50,80 @@ class Parent:
             raise
         return data.get(self.wrapper) if self.wrapper else data
 
-    def find_by_name(self, client, name, narrow=None):
-        query = {}
+    def find_by_name(self, client, name, query=None):
+        query = dict(query or {})
         if self.name_filter:
             query['name'] = name
-        if narrow and self.narrow_field:
-            query[self.narrow_field] = narrow
         data = client.get(self.path, query) or []
         items = data.get(self.list_key, []) if isinstance(data, dict) else data
         return [item for item in items if item.get('name') == name]
 
-    def find(self, client, value, narrow=None):
-        """The parent named or identified by ``value``; InputError when none or several match."""
+    def find(self, client, value, query=None, where=''):
+        """The object named or identified by ``value``; InputError when none or several match."""
         if self.id_pattern.match(value):
             found = self.get(client, value)
             if found is not None:
                 return found
-        matches = self.find_by_name(client, value, narrow)
+        matches = self.find_by_name(client, value, query)
         if len(matches) == 1:
             return matches[0]
         if not matches:
-            raise ParentNotFound('%s is %r; no %s has that id or name%s.' % (
-                self.option, value, self.kind, ' in load balancer %s' % narrow if narrow else ''))
+            raise ParentNotFound('%s is %r; no %s has that id or name%s.' % (self.option, value, self.kind, where))
         raise InputError('%s is %r; %d %ss have that name (ids %s): give the id instead.' % (
             self.option, value, len(matches), self.kind, ', '.join(sorted(m['id'] for m in matches))))
 
+
+class Parent(Lookup):
+    """How a family finds what a monitor belongs to (a pool or a listener) and that object's balancer.
+
+    narrow_field: a list filter that narrows a name search (v1: ``loadbalancer_id``), fed by the
+    ``loadbalancer`` option; the parent's field of the same name must then match it.
+    narrow_by: a ``Lookup`` that turns a name given for that option into an id (one GET, only for a name).
+    """
+
+    def __init__(self, kind, option, path, wrapper, list_key, link_field, body_field, id_pattern,
+                 loadbalancer_id, name_filter=True, narrow_field=None, narrow_by=None):
+        super().__init__(kind, option, path, wrapper, list_key, id_pattern, name_filter)
+        self.link_field = link_field          # the parent's field holding the monitor id
+        self.body_field = body_field          # the monitor's field holding the parent id
+        self.loadbalancer_id = loadbalancer_id  # parent dict -> balancer id
+        self.narrow_field = narrow_field
+        self.narrow_by = narrow_by
+
+    def find(self, client, value, narrow=None):
+        """The parent named or identified by ``value``, within the balancer ``narrow`` (id or name) when given."""
+        if not (narrow and self.narrow_field):
+            return super().find(client, value)
+        balancer, where = narrow, ' in load balancer %s' % narrow
+        if self.narrow_by and not self.narrow_by.id_pattern.match(narrow):
+            balancer = self.narrow_by.find(client, narrow)['id']
+            where = ' in load balancer %s (%s)' % (narrow, balancer)
+        if self.id_pattern.match(value):
+            found = self.get(client, value)
+            if found is not None:
+                if found.get(self.narrow_field) != balancer:  # both given, and they disagree
+                    raise InputError('%s is %r, which is not%s but in load balancer %s.' % (
+                        self.option, value, where, found.get(self.narrow_field)))
+                return found
+        return super().find(client, value, {self.narrow_field: balancer}, where)
+
     def monitor_id(self, parent):
         return parent.get(self.link_field) or None
+
+
+class ParentView(dict):
+    """The parent as read, plus its balancer fetched on first use: a rule that needs the balancer
+    (v1: its type) costs a GET only on the runs where it applies."""
+
+    def __init__(self, parent, read_loadbalancer):
+        super().__init__(parent)
+        self._read_loadbalancer = read_loadbalancer
+        self._loadbalancer = None
+
+    def loadbalancer(self):
+        if self._loadbalancer is None:
+            self._loadbalancer = self._read_loadbalancer() or {}
+        return self._loadbalancer
 
 
 class LoadBalancer:
@@ -92,10 +134,12 @@ class LoadBalancer:
         self.wrapper = wrapper
         self.status_field = status_field
 
-    def status(self, client, ident):
+    def read(self, client, ident):
         data = client.get('%s/%s' % (self.path, ident))
-        data = data.get(self.wrapper) if self.wrapper else data
-        return (data.get(self.status_field) or '').upper()
+        return data.get(self.wrapper) if self.wrapper else data
+
+    def status(self, client, ident):
+        return (self.read(client, ident).get(self.status_field) or '').upper()
 
 
 class Family:
@@ -209,7 +253,8 @@ class Reconciler:
             if missing:
                 raise InputError('%s %s has no health check yet; creating one needs %s (missing: %s).' % (
                     family.parent.kind, parent.get('id'), ', '.join(family.create_required), ', '.join(missing)))
-        errors, warnings = family.validate(desired, monitor_type, parent, current)
+        view = ParentView(parent, lambda: self.read_loadbalancer(parent))
+        errors, warnings = family.validate(desired, monitor_type, view, current)
         if errors:
             raise InputError(' '.join(errors))
         for message in warnings:
@@ -295,6 +340,10 @@ class Reconciler:
                     raise
                 self.sleep(min(pause, max(deadline - self.clock(), 0)))
                 pause = min(pause * 2, POLL_MAX)
+
+    def read_loadbalancer(self, parent):
+        ident = self.family.parent.loadbalancer_id(parent)
+        return self.family.loadbalancer.read(self.client, ident) if ident else None
 
     def loadbalancer_status(self, parent):
         ident = self.family.parent.loadbalancer_id(parent)

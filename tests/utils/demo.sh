@@ -16,6 +16,7 @@ trap 'exit 130' INT TERM
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
+export ANSIBLE_COLLECTIONS_PATH="$work/collections"
 step "Installing the collection into a scratch collections path"
 tarball=$(ls -t "$build"/hwcloud-elb-*.tar.gz | head -1)
 "$bin/ansible-galaxy" collection install --force -p "$work/collections" "$tarball" >/dev/null
@@ -33,7 +34,7 @@ url=$(sed -n 's/^ready //p' "$work/emulator.out")
 [ -n "$url" ] || { echo "the emulator did not start" >&2; exit 1; }
 echo "emulator at $url (its built-in demo user, AK/SK signing)"
 
-export ANSIBLE_COLLECTIONS_PATH="$work/collections" ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_NOCOLOR=1
+export ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_NOCOLOR=1
 export ANSIBLE_PYTHON_INTERPRETER="$bin/python"  # the venv has requests
 export HW_ELB_ENDPOINT="$url" HW_AUTH_URL="$url/v3" HW_REGION_NAME=cn-north-4
 export HW_ACCESS_KEY=AKEXAMPLE0000000000 HW_SECRET_KEY=SKEXAMPLE1111111111111111111111111111111
