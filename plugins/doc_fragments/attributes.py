@@ -40,3 +40,11 @@ attributes:
       - hwcloud.elb.all
     description: Use C(group/hwcloud.elb.all) in C(module_defaults) to set defaults for this module.
 '''
+
+    # Modules that return facts.
+    FACTS = r'''
+attributes:
+  facts:
+    support: full
+    description: Action returns an C(ansible_facts) dictionary that will update existing host facts.
+'''

@@ -136,8 +136,12 @@ class PlaybookRun:
         return sum(1 for r in self.records if r['result'].get('changed'))
 
 
-def run_playbook(playbook, env=None, check=False, diff=False, extra_vars=None, verbosity=0, expect_rc=None):
-    """Run a playbook file, or a list of plays, with ansible-playbook; return a PlaybookRun."""
+def run_playbook(playbook, env=None, check=False, diff=False, extra_vars=None, verbosity=0, expect_rc=None,
+                 inventory=None):
+    """Run a playbook file, or a list of plays, with ansible-playbook; return a PlaybookRun.
+
+    ``inventory``: INI text for an inventory file (default: localhost only).
+    """
     with tempfile.TemporaryDirectory() as work:
         if not isinstance(playbook, str):
             path = os.path.join(work, 'play.yml')
@@ -145,7 +149,12 @@ def run_playbook(playbook, env=None, check=False, diff=False, extra_vars=None, v
                 yaml.safe_dump(playbook, handle, sort_keys=False)
             playbook = path
         log = os.path.join(work, 'results.jsonl')
-        command = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), playbook, '-i', 'localhost,',
+        hosts = 'localhost,'
+        if inventory is not None:
+            hosts = os.path.join(work, 'inventory.ini')
+            with open(hosts, 'w', encoding='utf-8') as handle:
+                handle.write(inventory)
+        command = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), playbook, '-i', hosts,
                    '-c', 'local']
         command += ['--check'] if check else []
         command += ['--diff'] if diff else []

@@ -1,0 +1,156 @@
+# -*- coding: utf-8 -*-
+# Copyright: hwcloud.elb contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The read side: list the health checks of one API family, filters sent to the server where the API
+takes them. Shared by healthmonitor_info and healthmonitor_facts."""
+
+from __future__ import annotations
+
+from ansible_collections.hwcloud.elb.plugins.module_utils import _family_v1, _family_v2, _family_v3
+from ansible_collections.hwcloud.elb.plugins.module_utils._engine import InputError
+from ansible_collections.hwcloud.elb.plugins.module_utils._errors import ApiError
+from ansible_collections.hwcloud.elb.plugins.module_utils._module import ElbModule
+
+PAGE_SIZE = 2000  # the largest page the v3 API serves
+
+# Filters the v3 and v2 list calls take, as options; v3 takes several values of the list-typed ones.
+LIST_FILTERS = ('id', 'name', 'type', 'delay', 'max_retries', 'max_retries_down', 'monitor_port', 'domain_name',
+                'url_path', 'http_method', 'expected_codes', 'enterprise_project_id')
+SCALAR_FILTERS = ('timeout', 'admin_state_up')
+V2_FILTERS = ('id', 'name', 'type', 'delay', 'timeout', 'max_retries', 'max_retries_down', 'monitor_port',
+              'domain_name', 'url_path', 'http_method', 'expected_codes', 'admin_state_up')
+ALLOWED = {
+    'v3': set(LIST_FILTERS + SCALAR_FILTERS + ('pool',)),
+    'v2': set(V2_FILTERS + ('pool',)),
+    'v1': {'listener', 'loadbalancer', 'id'},
+}
+FAMILIES = {'v1': _family_v1.FAMILY, 'v2': _family_v2.FAMILY, 'v3': _family_v3.FAMILY}
+
+QUERY_ARGUMENT_SPEC = dict(
+    api_version=dict(type='str', choices=['v1', 'v2', 'v3'], default='v3'),
+    pool=dict(type='str'),
+    listener=dict(type='str'),
+    loadbalancer=dict(type='str'),
+    timeout=dict(type='int'),
+    admin_state_up=dict(type='bool'),
+    **dict((name, dict(type='list', elements='str')) for name in LIST_FILTERS)
+)
+
+
+ENUM_FILTERS = ('type', 'http_method')  # matched in any case, as the modules' options are
+
+
+def _given(params):
+    given = dict((name, params[name]) for name in QUERY_ARGUMENT_SPEC
+                 if name != 'api_version' and params.get(name) not in (None, []))
+    for name in ENUM_FILTERS:
+        if name in given:
+            given[name] = [value.upper() for value in given[name]]
+    return given
+
+
+def check_filters(params):
+    """Fail, naming them, on filters the chosen API version does not take."""
+    version = params['api_version']
+    wrong = sorted(set(_given(params)) - ALLOWED[version])
+    if wrong:
+        raise InputError('%s cannot filter %s health checks; with api_version %s use %s.' % (
+            ', '.join(wrong), version, version, ', '.join(sorted(ALLOWED[version]))))
+    if version == 'v2':
+        several = sorted(name for name, value in _given(params).items() if isinstance(value, list) and len(value) > 1)
+        if several:
+            raise InputError('%s: the v2 API filters on one value at a time; give a single value or query several times.'
+                             % ', '.join('%s is %s' % (name, params[name]) for name in several))
+
+
+def query(client, params):
+    """Every health check of the family that matches the filters, in a stable order (by id)."""
+    check_filters(params)
+    version = params['api_version']
+    found = _query_v1(client, params) if version == 'v1' else _query_listed(client, params, FAMILIES[version])
+    return [dict(item, api_version=version) for item in sorted(found, key=lambda item: item.get('id') or '')]
+
+
+def _pools(client, family, value):
+    """Pools with this id, else this name; none is an empty list, never an error."""
+    parent = family.parent
+    if parent.id_pattern.match(value):
+        pool = parent.get(client, value)
+        if pool is not None:
+            return [pool]
+    return parent.find_by_name(client, value)
+
+
+def _query_listed(client, params, family):
+    """v3 and v2: one list call per page, the filters in its query; a pool filter becomes an id filter."""
+    filters = dict((name, value) for name, value in _given(params).items() if name != 'pool')
+    if params.get('pool') is not None:
+        ids = [family.parent.monitor_id(pool) for pool in _pools(client, family, params['pool'])]
+        ids = [ident for ident in ids if ident and (not filters.get('id') or ident in filters['id'])]
+        if not ids:
+            return []
+        filters['id'] = ids
+    if family.name == 'v2' and len(filters.get('id') or []) > 1:
+        # v2 filters one value at a time: one query per monitor of the named pools.
+        return [item for ident in filters['id'] for item in _list(client, family, dict(filters, id=[ident]))]
+    return _list(client, family, filters)
+
+
+def _list(client, family, filters):
+    key = family.wrapper + 's'
+    return list(client.paginate(family.path, key, query=filters, limit=PAGE_SIZE))
+
+
+def _query_v1(client, params):
+    """Classic: no list call for health checks; they are found through their listeners' healthcheck_id."""
+    family = FAMILIES['v1']
+    if params.get('id'):
+        ids = params['id']
+    else:
+        ids = [family.parent.monitor_id(listener) for listener in _listeners(client, family, params)]
+    checks = []
+    for ident in sorted(set(filter(None, ids))):
+        try:
+            checks.append(family.unwrap(client.get('%s/%s' % (family.path, ident))))
+        except ApiError as err:
+            if err.status != 404:
+                raise
+    return checks
+
+
+def _listeners(client, family, params):
+    parent = family.parent
+    query = {}
+    if params.get('loadbalancer'):
+        balancer = params['loadbalancer']
+        if not parent.narrow_by.id_pattern.match(balancer):
+            matches = parent.narrow_by.find_by_name(client, balancer)
+            if not matches:
+                return []
+            balancer = matches[0]['id'] if len(matches) == 1 else None
+            if balancer is None:
+                raise InputError('loadbalancer is %r; %d load balancers have that name (ids %s): give the id instead.'
+                                 % (params['loadbalancer'], len(matches), ', '.join(sorted(m['id'] for m in matches))))
+        query[parent.narrow_field] = balancer
+    if params.get('listener'):
+        value = params['listener']
+        if parent.id_pattern.match(value):
+            listener = parent.get(client, value)
+            if listener is not None and (not query or listener.get(parent.narrow_field) == query[parent.narrow_field]):
+                return [listener]
+        return parent.find_by_name(client, value, query)
+    data = client.get(parent.path, query) or []
+    return data.get(parent.list_key, []) if isinstance(data, dict) else data
+
+
+def run_query_module(as_facts):
+    """The whole main() of healthmonitor_info (as_facts False) and healthmonitor_facts (True)."""
+    module = ElbModule(QUERY_ARGUMENT_SPEC)
+
+    def work(module):
+        monitors = query(module.client, module.params)
+        if as_facts:
+            return {'changed': False, 'ansible_facts': {'hwcloud_elb_healthmonitors': monitors}}
+        return {'changed': False, 'healthmonitors': monitors}
+
+    module.run(work)

@@ -1,0 +1,148 @@
+# Copyright: hwcloud.elb contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""hwcloud.elb.healthmonitor_info and healthmonitor_facts against the emulator."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from .conftest import connection_env, run_playbook
+
+TCP = {'type': 'TCP', 'delay': 5, 'timeout': 3, 'max_retries': 3}
+HTTP = {'type': 'HTTP', 'delay': 7, 'timeout': 3, 'max_retries': 2, 'url_path': '/ping', 'admin_state_up': False}
+
+
+def bulk(elb, family, count, monitor, prefix, protocol=None):
+    body = {'family': family, 'count': count, 'monitor': monitor, 'name_prefix': prefix,
+            'protocol': protocol or ('HTTP' if monitor and monitor['type'] == 'HTTP' else 'TCP')}
+    return elb.admin('POST', 'bulk', body)['ids']
+
+
+def list_calls(elb, path_part):
+    return [c for c in elb.calls(['GET']) if c[1].endswith(path_part)]
+
+
+def test_thousands_of_v3_monitors_across_pages(elb, run_task):
+    bulk(elb, 'v3', 4500, TCP, 'many-')
+    elb.reset_stats()
+    result = run_task('healthmonitor_info', {})
+    monitors = result['healthmonitors']
+    assert len(monitors) == 4500 and all(m['api_version'] == 'v3' for m in monitors)
+    assert [m['id'] for m in monitors] == sorted(m['id'] for m in monitors)
+    assert len(list_calls(elb, '/elb/healthmonitors')) == 3  # 2000 + 2000 + 500
+
+
+def test_v3_filters_go_to_the_server(elb, run_task):
+    bulk(elb, 'v3', 30, TCP, 'tcp-')
+    http_pools = bulk(elb, 'v3', 5, HTTP, 'http-')
+    elb.reset_stats()
+    result = run_task('healthmonitor_info', {'type': ['http', 'HTTPS'], 'admin_state_up': False})
+    assert len(result['healthmonitors']) == 5
+    assert all(m['type'] == 'HTTP' and m['admin_state_up'] is False for m in result['healthmonitors'])
+    assert len(elb.calls(['GET'])) == 1  # no client-side scan: one filtered call
+    assert len(run_task('healthmonitor_info', {'delay': ['5', '7'], 'max_retries': ['3']})['healthmonitors']) == 30
+    assert len(run_task('healthmonitor_info', {'url_path': ['/ping'], 'timeout': 3})['healthmonitors']) == 5
+    assert run_task('healthmonitor_info', {'timeout': 49})['healthmonitors'] == []
+    one = run_task('healthmonitor_info', {'pool': http_pools[0]})['healthmonitors']
+    assert len(one) == 1 and one[0]['pools'] == [{'id': http_pools[0]}]
+    by_name = run_task('healthmonitor_info', {'pool': 'http-1'})['healthmonitors']
+    assert len(by_name) == 1 and by_name[0]['type'] == 'HTTP'
+    ids = [one[0]['id'], by_name[0]['id']]
+    assert sorted(m['id'] for m in run_task('healthmonitor_info', {'id': ids})['healthmonitors']) == sorted(ids)
+    assert run_task('healthmonitor_info', {'pool': 'http-1', 'type': ['TCP']})['healthmonitors'] == []
+
+
+@pytest.mark.parametrize('args', [{'pool': 'no-such-pool'}, {'pool': '6b6b0c07-6c4e-4e3f-9d1b-0a0a0a0a0a0a'},
+                                  {'id': ['6b6b0c07-6c4e-4e3f-9d1b-0a0a0a0a0a0a']}, {'pool': 'demo-tcp-pool'}])
+def test_unknown_or_unmonitored_gives_an_empty_list(elb, run_task, args):
+    assert run_task('healthmonitor_info', args)['healthmonitors'] == []
+
+
+def test_v2_query_and_filters(elb, run_task):
+    bulk(elb, 'v2', 3, TCP, 'v2-tcp-')
+    bulk(elb, 'v2', 2, dict(HTTP, admin_state_up=True), 'v2-http-')
+    everything = run_task('healthmonitor_info', {'api_version': 'v2'})['healthmonitors']
+    assert len(everything) == 5 and all(m['api_version'] == 'v2' for m in everything)
+    assert len(run_task('healthmonitor_info', {'api_version': 'v2', 'type': ['HTTP']})['healthmonitors']) == 2
+    pool = run_task('healthmonitor_info', {'api_version': 'v2', 'pool': 'v2-tcp-1'})['healthmonitors']
+    assert len(pool) == 1 and pool[0]['type'] == 'TCP'
+    assert run_task('healthmonitor_info', {'api_version': 'v2', 'pool': 'nope'})['healthmonitors'] == []
+
+
+def test_v1_query_by_listener_balancer_id_and_all(elb, run_task):
+    listeners = bulk(elb, 'v1', 4, {'healthcheck_protocol': 'TCP', 'healthcheck_interval': 5,
+                                    'healthcheck_timeout': 3, 'healthy_threshold': 3, 'unhealthy_threshold': 3},
+                     'v1-', protocol='TCP')
+    everything = run_task('healthmonitor_info', {'api_version': 'v1'})['healthmonitors']
+    assert len(everything) == 4 and all(c['api_version'] == 'v1' and c['listener_id'] in listeners for c in everything)
+    by_lb = run_task('healthmonitor_info', {'api_version': 'v1', 'loadbalancer': 'classic-lb'})['healthmonitors']
+    assert len(by_lb) == 4
+    assert run_task('healthmonitor_info', {'api_version': 'v1', 'loadbalancer': 'classic-internal-lb'})['healthmonitors'] == []
+    one = run_task('healthmonitor_info', {'api_version': 'v1', 'listener': 'v1-2'})['healthmonitors']
+    assert len(one) == 1 and one[0]['listener_id'] == listeners[2]
+    assert run_task('healthmonitor_info', {'api_version': 'v1', 'listener': listeners[0]})['healthmonitors'][0]['id']
+    by_id = run_task('healthmonitor_info', {'api_version': 'v1', 'id': [one[0]['id'], 'f' * 32]})['healthmonitors']
+    assert [c['id'] for c in by_id] == [one[0]['id']]
+    assert run_task('healthmonitor_info', {'api_version': 'v1', 'listener': 'nope'})['healthmonitors'] == []
+    assert run_task('healthmonitor_info', {'api_version': 'v1', 'loadbalancer': 'nope'})['healthmonitors'] == []
+
+
+@pytest.mark.parametrize('args, message', [
+    ({'api_version': 'v1', 'pool': 'x'}, 'pool cannot filter v1 health checks; with api_version v1 use id, listener, loadbalancer.'),
+    ({'api_version': 'v3', 'listener': 'x'}, 'listener cannot filter v3 health checks'),
+    ({'api_version': 'v2', 'enterprise_project_id': ['x']}, 'enterprise_project_id cannot filter v2 health checks'),
+    ({'api_version': 'v2', 'name': ['a', 'b']}, "name is ['a', 'b']: the v2 API filters on one value at a time"),
+    ({'api_version': 'v4'}, 'value of api_version must be one of: v1, v2, v3, got: v4'),
+])
+def test_filters_a_version_does_not_take_fail_clearly(elb, run_task, args, message):
+    assert message in run_task('healthmonitor_info', args, expect_failure=True)['msg']
+
+
+def test_check_mode_and_facts_module(elb, run_task):
+    bulk(elb, 'v3', 2, TCP, 'cm-')
+    result = run_task('healthmonitor_facts', {}, check=True)
+    assert not result['changed'] and len(result['ansible_facts']['hwcloud_elb_healthmonitors']) == 2
+    assert len(run_task('healthmonitor_info', {}, check=True)['healthmonitors']) == 2
+    assert elb.writes() == []
+
+
+INVENTORY = '''[web]
+web1 elb_pool=site-0
+web2 elb_pool=site-1
+web3 elb_pool=site-2
+[web:vars]
+ansible_connection=local
+'''
+
+
+def facts_plays(env):
+    gather = {'name': 'each host gathers its own pool', 'hosts': 'web', 'gather_facts': False, 'tasks': [
+        {'name': 'gather', 'hwcloud.elb.healthmonitor_facts': {'pool': '{{ elb_pool }}'}, 'environment': env}]}
+    return [gather] + read_play()
+
+
+def read_play():
+    return [{'name': 'read back through hostvars', 'hosts': 'localhost', 'gather_facts': False, 'tasks': [
+        {'name': 'collect', 'ansible.builtin.set_fact': {'seen': {
+            h: "{{ hostvars['%s'].hwcloud_elb_healthmonitors | map(attribute='pools') | map('first') | map(attribute='id') | list }}" % h
+            for h in ('web1', 'web2', 'web3')}}}]}]
+
+
+def test_facts_per_host_through_hostvars_and_the_jsonfile_cache(elb, tmp_path):
+    pools = bulk(elb, 'v3', 3, TCP, 'site-')
+    env = connection_env(elb)
+    cache = tmp_path / 'facts'
+    cache_env = {'ANSIBLE_CACHE_PLUGIN': 'jsonfile', 'ANSIBLE_CACHE_PLUGIN_CONNECTION': str(cache)}
+    outcome = run_playbook(facts_plays(env), env=cache_env, inventory=INVENTORY, expect_rc=0)
+    seen = outcome.records[-1]['result']['ansible_facts']['seen']
+    assert seen == {'web1': [pools[0]], 'web2': [pools[1]], 'web3': [pools[2]]}
+    cache_file, = [path for path in cache.iterdir() if path.name.endswith('web2')]  # ansible-core may prefix the name
+    cached = json.loads(cache_file.read_text())
+    if '__payload__' in cached:  # ansible-core 2.19+ wraps the facts in a serialised payload
+        cached = json.loads(cached['__payload__'])
+    assert cached['hwcloud_elb_healthmonitors'][0]['pools'] == [{'id': pools[1]}]
+    # A later run that gathers nothing reads the same facts back from the cache.
+    later = run_playbook(read_play(), env=cache_env, inventory=INVENTORY, expect_rc=0)
+    assert later.records[-1]['result']['ansible_facts']['seen'] == seen

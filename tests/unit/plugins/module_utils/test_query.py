@@ -1,0 +1,44 @@
+# Copyright: hwcloud.elb contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Which filters each API version takes, and how they are sent."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.hwcloud.elb.plugins.module_utils import _query
+from ansible_collections.hwcloud.elb.plugins.module_utils._engine import InputError
+
+
+def params(**given):
+    base = dict((name, None) for name in _query.QUERY_ARGUMENT_SPEC)
+    base['api_version'] = 'v3'
+    base.update(given)
+    return base
+
+
+def test_enum_filters_are_sent_upper_case_and_empty_lists_left_out():
+    assert _query._given(params(type=['http', 'Tcp'], http_method=['get'], name=[])) == {
+        'type': ['HTTP', 'TCP'], 'http_method': ['GET']}
+
+
+def test_false_is_a_filter():
+    assert _query._given(params(admin_state_up=False)) == {'admin_state_up': False}
+
+
+@pytest.mark.parametrize('given, message', [
+    (dict(api_version='v1', type=['TCP']), 'type cannot filter v1 health checks'),
+    (dict(api_version='v2', enterprise_project_id=['e']), 'enterprise_project_id cannot filter v2'),
+    (dict(api_version='v3', listener='l', loadbalancer='b'), 'listener, loadbalancer cannot filter v3'),
+    (dict(api_version='v2', delay=['5', '6']), "delay is ['5', '6']: the v2 API filters on one value at a time"),
+])
+def test_filters_a_version_does_not_take(given, message):
+    with pytest.raises(InputError, match=message.replace('[', r'\[').replace(']', r'\]')):
+        _query.check_filters(params(**given))
+
+
+@pytest.mark.parametrize('given', [dict(api_version='v3', type=['A', 'B'], pool='p', timeout=3),
+                                   dict(api_version='v2', name=['one'], pool='p'),
+                                   dict(api_version='v1', listener='l', loadbalancer='b', id=['x'])])
+def test_filters_each_version_takes(given):
+    _query.check_filters(params(**given))
