@@ -92,7 +92,8 @@ class ElbClient:
         self._project_id = settings.project_id
         self._authenticated = self.method != PASSWORD
         self.session = requests.Session()
-        self.session.verify = settings.validate_certs
+        # Passed with each request: a session-level False would lose to REQUESTS_CA_BUNDLE in the environment.
+        self.verify = settings.validate_certs
         self.session.headers.update({'Content-Type': 'application/json', 'Accept': 'application/json',
                                      'User-Agent': USER_AGENT})
         if self.method == AKSK:
@@ -184,8 +185,13 @@ class ElbClient:
         attempt = 0
         while True:
             try:
-                response = self.session.request(method, url, data=data, headers=headers,
+                response = self.session.request(method, url, data=data, headers=headers, verify=self.verify,
                                                 timeout=self.settings.api_timeout)
+            except requests.exceptions.SSLError as exc:
+                # Not transient: retrying cannot fix a certificate.
+                raise ApiError('TLS failed (%s); if the endpoint uses a private CA, point the REQUESTS_CA_BUNDLE '
+                               'environment variable at its bundle, or for a test endpoint set validate_certs: false'
+                               % exc, method=method, url=url)
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
                 unsent = _never_sent(exc)
                 if attempt >= retries or (method == 'POST' and not unsent):

@@ -8,6 +8,7 @@ Documented by the ``hwcloud.elb.connection`` doc fragment; keep the two in step.
 
 from __future__ import annotations
 
+import math
 import os
 
 from ansible.module_utils.basic import env_fallback
@@ -55,7 +56,8 @@ class ConnectionSettings:
         self.password = get('password')
         self.user_domain = get('user_domain')
         self.cloud = get('cloud') or DEFAULT_CLOUD
-        self.api_timeout = get('api_timeout') or DEFAULT_API_TIMEOUT
+        timeout = get('api_timeout')
+        self.api_timeout = DEFAULT_API_TIMEOUT if timeout is None else timeout
         retries = get('api_retries')
         self.api_retries = DEFAULT_API_RETRIES if retries is None else int(retries)
         validate = get('validate_certs')
@@ -75,6 +77,6 @@ class ConnectionSettings:
             problems.append('no ELB endpoint: set region (HW_REGION_NAME) or elb_endpoint (HW_ELB_ENDPOINT)')
         if self.api_retries < 0:
             problems.append('api_retries is %s; it must be 0 or more' % self.api_retries)
-        if self.api_timeout <= 0:
-            problems.append('api_timeout is %s; it must be more than 0 seconds' % self.api_timeout)
+        if not (math.isfinite(self.api_timeout) and self.api_timeout > 0):
+            problems.append('api_timeout is %s; it must be a number of seconds more than 0' % self.api_timeout)
         return problems

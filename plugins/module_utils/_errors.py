@@ -8,6 +8,20 @@ from __future__ import annotations
 import json
 
 
+# What to do about the failures a user can fix, by error code, then by status.
+HINTS = {
+    'APIGW.0301': 'the credentials were refused: check access_key and secret_key (or auth_token)',
+    'ELB.1103': 'the credentials were refused: check access_key and secret_key (or auth_token)',
+    'APIGW.0307': 'the token has expired: get a new one for auth_token (HW_AUTH_TOKEN), or use AK/SK or a password',
+    'APIGW.0308': 'the service is throttling requests: raise api_retries, or run fewer tasks at once',
+    'ELB.8907': 'the load balancer is busy (not ACTIVE): raise wait_timeout',
+}
+STATUS_HINTS = {
+    401: 'the credentials were refused: check them and the endpoint they are meant for',
+    403: 'these credentials may not use this project: check project_id (HW_PROJECT_ID) or region',
+}
+
+
 class ApiError(Exception):
     """An HTTP call that failed: status, error code, message and request id, ready for fail_json.
 
@@ -32,12 +46,15 @@ class ApiError(Exception):
             parts.append('%s %s' % (self.method, self.url))
         if self.status is not None:
             parts.append('HTTP %s' % self.status)
-        if self.error_code:
+        if self.error_code and str(self.error_code) != str(self.status):
             parts.append(str(self.error_code))
         head = ' '.join(parts)
         text = '%s: %s' % (head, self.message) if head else self.message
         if self.request_id:
             text += ' (request id %s)' % self.request_id
+        hint = HINTS.get(self.error_code) or STATUS_HINTS.get(self.status)
+        if hint:
+            text += ' - %s.' % hint
         return text
 
     def fail_kwargs(self):

@@ -7,6 +7,8 @@ and turning failures into ``fail_json`` (never a traceback) with secrets masked.
 from __future__ import annotations
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.common import parameters
+from ansible.module_utils.common.validation import check_type_int
 
 from ansible_collections.hwcloud.elb.plugins.module_utils._auth import CredentialError
 from ansible_collections.hwcloud.elb.plugins.module_utils._client import REQUESTS_IMPORT_ERROR, ElbClient
@@ -21,12 +23,31 @@ MONITOR_STATE_ARGUMENT_SPEC = dict(
 )
 
 
+def _int_without_overflow(value):
+    """ansible-core's int check lets OverflowError escape for 'inf' (a traceback instead of a message)."""
+    try:
+        return check_type_int(value)
+    except OverflowError:
+        raise TypeError('%r cannot be converted to an int' % (value,))
+
+
+def _guard_int_validation():
+    """Swap in the guarded int check, in this module process only, where ansible-core has that flaw."""
+    try:
+        check_type_int('inf')
+    except OverflowError:
+        parameters.DEFAULT_TYPE_VALIDATORS['int'] = _int_without_overflow
+    except TypeError:
+        pass
+
+
 class ElbModule:
     """An AnsibleModule with the connection options, a lazily built client and uniform failures."""
 
     def __init__(self, argument_spec, **kwargs):
         spec = dict(CONNECTION_ARGUMENT_SPEC)
         spec.update(argument_spec)
+        _guard_int_validation()
         self.ansible = AnsibleModule(argument_spec=spec, supports_check_mode=True, **kwargs)
         if REQUESTS_IMPORT_ERROR:
             self.ansible.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)

@@ -36,7 +36,7 @@ class FakeSession:
         self.calls = []
         self.headers = {}
 
-    def request(self, method, url, data=None, headers=None, timeout=None):
+    def request(self, method, url, data=None, headers=None, timeout=None, verify=True):
         self.calls.append((method, url, data))
         step = self.script.pop(0)
         if isinstance(step, Exception):
@@ -196,3 +196,23 @@ def test_endpoints_from_region_and_cloud():
 def test_missing_endpoint_is_a_clear_error():
     with pytest.raises(CredentialError, match='set region'):
         ElbClient(ConnectionSettings(dict(access_key='a', secret_key='b'), environ={}))
+
+
+def test_tls_failures_are_not_retried_and_say_what_to_do():
+    client, sleeps = make_client([requests.exceptions.SSLError('certificate verify failed: self-signed certificate')])
+    with pytest.raises(ApiError) as info:
+        client.get('/x')
+    assert 'certificate verify failed' in str(info.value) and 'REQUESTS_CA_BUNDLE' in str(info.value)
+    assert len(client.session.calls) == 1 and not sleeps
+
+
+@pytest.mark.parametrize('status, body, hint', [
+    (401, {'error_msg': 'Incorrect IAM authentication information', 'error_code': 'APIGW.0301'}, 'credentials were refused'),
+    (401, {'error_msg': 'The token expires.', 'error_code': 'APIGW.0307'}, 'the token has expired'),
+    (403, {'error_msg': 'Forbidden', 'error_code': 'ELB.1102'}, 'may not use this project'),
+])
+def test_credential_failures_say_which(status, body, hint):
+    client, _sleeps = make_client([answer(status, body)])
+    with pytest.raises(ApiError) as info:
+        client.get('/x')
+    assert hint in str(info.value) and '\n' not in str(info.value)

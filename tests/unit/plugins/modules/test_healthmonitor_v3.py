@@ -91,3 +91,16 @@ def test_credential_problems_fail_cleanly(capsys):
     _out, result = run_module(capsys, dict(CONNECTION, pool='db', access_key='AK', auth_token=SECRETS['auth_token']))
     assert result['failed'] and 'more than one method' in result['msg']
     assert SECRETS['auth_token'] not in json.dumps(result)
+
+
+@pytest.mark.parametrize('value', ['INF', '-inf', '1e400'])
+def test_unconvertible_numbers_fail_naming_the_option(capsys, fake, value):
+    """ansible-core's own int check would raise OverflowError for these: a traceback, not a message."""
+    _out, result = run_module(capsys, dict(CONNECTION, auth_token='a-realistic-token', pool='db', delay=value))
+    assert result['failed'] and 'delay' in result['msg'] and fake.calls == []
+
+
+@pytest.mark.parametrize('value', ['inf', 'nan', '0', '-1'])
+def test_api_timeout_must_be_a_finite_positive_number(capsys, value):
+    _out, result = run_module(capsys, dict(CONNECTION, auth_token='a-realistic-token', pool='db', api_timeout=value))
+    assert result['failed'] and 'api_timeout is' in result['msg']
