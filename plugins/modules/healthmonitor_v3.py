@@ -22,13 +22,6 @@ description:
 author:
   - hwcloud.elb maintainers (@hwcloud-elb)
 options:
-  pool:
-    description:
-      - Name or ID of the pool the monitor belongs to.
-      - A name that matches no pool, or several, fails naming them.
-    type: str
-    required: true
-    aliases: [pool_id]
   type:
     description:
       - Protocol of the health check - V(TCP), V(UDP_CONNECT), V(HTTP), V(HTTPS), V(GRPC) or V(TLS), in any case.
@@ -36,38 +29,11 @@ options:
         V(TCP), V(HTTP) or V(HTTPS); an HTTP, HTTPS, GRPC or TLS pool takes all but V(UDP_CONNECT).
       - Required to create a monitor.
     type: str
-  delay:
-    description:
-      - Seconds between two health checks, 1 to 50. Required to create a monitor.
-    type: int
-  timeout:
-    description:
-      - Seconds to wait for a health check answer, 1 to 50. Required to create a monitor.
-      - The service advises a value below O(delay); the module warns otherwise.
-    type: int
-  max_retries:
-    description:
-      - Consecutive successful checks before a member is marked healthy (OFFLINE to ONLINE), 1 to 10.
-      - Required to create a monitor.
-    type: int
-  max_retries_down:
-    description:
-      - Consecutive failed checks before a member is marked unhealthy (ONLINE to OFFLINE), 1 to 10.
-      - The service uses V(3) when it is not set.
-    type: int
-  admin_state_up:
-    description:
-      - Whether the health check is enabled. The service uses V(true) when it is not set.
-    type: bool
   monitor_port:
     description:
       - Port to probe, 1 to 65535. When not set, each member's own port is probed.
       - Required when the pool accepts traffic on any port (C(any_port_enable)).
     type: int
-  name:
-    description:
-      - Name of the monitor, at most 255 characters.
-    type: str
   domain_name:
     description:
       - Domain name sent in the C(Host) header of HTTP checks; letters, digits, C(-) and C(.), starting with a
@@ -93,6 +59,7 @@ options:
       - Only for O(type) V(HTTP), V(HTTPS) or V(GRPC).
     type: str
 extends_documentation_fragment:
+  - hwcloud.elb.monitor.pool
   - hwcloud.elb.monitor
   - hwcloud.elb.connection
   - hwcloud.elb.attributes
