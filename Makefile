@@ -28,7 +28,7 @@ $(VENV)/.installed: tests/requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet --upgrade -r tests/requirements.txt
-	$(BIN)/ansible --version | head -1
+	$(BIN)/ansible --version | sed -n 1p
 	touch $@
 
 stage: venv
