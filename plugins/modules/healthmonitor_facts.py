@@ -13,8 +13,8 @@ description:
   - Runs the same query as M(hwcloud.elb.healthmonitor_info) and returns the result as the fact
     C(hwcloud_elb_healthmonitors), so it lands in the host's facts, in fact caches and in AWX / Automation
     Controller fact storage.
-  - Delegated per inventory host (C(delegate_to: localhost) with C(delegate_facts) left false), each host
-    gets the health checks of its own pool or listener.
+  - "Delegated per inventory host (C(delegate_to: localhost) with C(delegate_facts) left false), each host
+    gets the health checks of its own pool or listener."
 author:
   - hwcloud.elb maintainers (@hwcloud-elb)
 extends_documentation_fragment:

@@ -117,8 +117,9 @@ def test_timeout_not_below_delay_warns(elb, run_task):
 
 def test_waits_through_a_pending_balancer(elb, run_task):
     run_task('healthmonitor_v3', TCP)
-    elb.admin('POST', 'config', {'pending_seconds': 2})
-    run_task('healthmonitor_v3', dict(TCP, delay=11, wait=False))  # returns at once, balancer PENDING_UPDATE for 2 s
+    # A window longer than an ansible-playbook start-up on a busy machine, so the next task meets it.
+    elb.admin('POST', 'config', {'pending_seconds': 6})
+    run_task('healthmonitor_v3', dict(TCP, delay=11, wait=False))  # returns at once, balancer PENDING_UPDATE for 6 s
     elb.reset_stats()
     result = run_task('healthmonitor_v3', dict(TCP, delay=12))  # refused with 409 at first, then succeeds
     assert result['changed']

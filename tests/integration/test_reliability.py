@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from .conftest import PROJECT_ID, Emulator, connection_env, run_playbook, task_play
+from .conftest import Emulator, connection_env, run_playbook, task_play
 
 POOL = 'demo-tcp-pool'
 TCP = dict(pool=POOL, type='TCP', delay=5, timeout=3, max_retries=3)
@@ -208,7 +208,10 @@ def tls_emulator(tmp_path_factory):
     ca_key, ca, key, csr, cert = (str(work / n) for n in ('ca.key', 'ca.pem', 'server.key', 'server.csr', 'server.pem'))
     ext = work / 'san.ext'
     ext.write_text('subjectAltName=IP:127.0.0.1,DNS:localhost\n')
-    run = lambda *args: subprocess.run(['openssl'] + list(args), check=True, capture_output=True)  # noqa: E731
+
+    def run(*args):
+        subprocess.run(['openssl'] + list(args), check=True, capture_output=True)
+
     run('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', ca_key, '-out', ca, '-days', '2', '-subj', '/CN=test CA',
         '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign')
     run('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', csr, '-subj', '/CN=127.0.0.1')

@@ -15,28 +15,30 @@ BASE = dict(state='present', wait=True, wait_timeout=30)
 HTTP = dict(pool='web', type='HTTP', delay=5, timeout=3, max_retries=3, url_path='/healthz', expected_codes='200,202')
 
 
-def run(api, check_mode=False, diff_mode=False, **params):
+def run(api, params, check_mode=False, diff_mode=False):
+    """Run the engine with a task's options; return its result and warnings."""
     warnings = []
     options = dict(BASE, **params)
     result = Reconciler(FAMILY, api, options, check_mode=check_mode, diff_mode=diff_mode, warn=warnings.append,
                         sleep=lambda s: None).run()
-    return result, warnings
+    result['warnings'] = warnings
+    return result
 
 
 def test_create_then_a_second_run_is_a_no_op_with_two_gets():
     api = FakeV3()
-    result, _ = run(api, **HTTP)
+    result = run(api, HTTP)
     assert result['changed'] and result['healthmonitor']['url_path'] == '/healthz'
     assert [c[0] for c in api.writes()] == ['POST']
     api.calls.clear()
-    result, _ = run(api, **dict(HTTP, type='http', expected_codes='202, 200'))
+    result = run(api, dict(HTTP, type='http', expected_codes='202, 200'))
     assert not result['changed']
     assert api.writes() == [] and len(api.calls) <= 2
 
 
 def test_check_mode_writes_nothing_and_predicts_defaults():
     api = FakeV3()
-    result, _ = run(api, check_mode=True, diff_mode=True, **HTTP)
+    result = run(api, HTTP, check_mode=True, diff_mode=True)
     assert result['changed'] and api.writes() == []
     assert result['diff']['before'] == {}
     assert result['diff']['after']['http_method'] == 'GET' and result['diff']['after']['max_retries_down'] == 3
@@ -44,77 +46,78 @@ def test_check_mode_writes_nothing_and_predicts_defaults():
 
 def test_update_sends_only_what_changed_and_false_counts():
     api = FakeV3()
-    run(api, **HTTP)
+    run(api, HTTP)
     api.calls.clear()
-    result, _ = run(api, diff_mode=True, pool='web', admin_state_up=False, delay=5)
+    result = run(api, dict(pool='web', admin_state_up=False, delay=5), diff_mode=True)
     assert result['changed']
     assert result['diff'] == {'before': {'admin_state_up': True, 'delay': 5}, 'after': {'admin_state_up': False, 'delay': 5}}
     assert [c[0] for c in api.writes()] == ['PUT']
     assert result['healthmonitor']['admin_state_up'] is False
-    result, _ = run(api, pool='web', admin_state_up=False)
+    result = run(api, dict(pool='web', admin_state_up=False))
     assert not result['changed']
 
 
 def test_check_mode_update_predicts_and_writes_nothing():
     api = FakeV3()
-    run(api, **HTTP)
+    run(api, HTTP)
     api.calls.clear()
-    result, _ = run(api, check_mode=True, pool='web', delay=9)
+    result = run(api, dict(pool='web', delay=9), check_mode=True)
     assert result['changed'] and result['healthmonitor']['delay'] == 9 and api.writes() == []
 
 
 def test_creating_needs_the_required_fields():
     with pytest.raises(InputError, match=r'creating one needs type, delay, timeout, max_retries \(missing: timeout, max_retries\)'):
-        run(FakeV3(), pool='web', type='TCP', delay=5)
+        run(FakeV3(), dict(pool='web', type='TCP', delay=5))
 
 
 def test_invalid_options_fail_before_any_call():
     api = FakeV3()
     with pytest.raises(InputError, match='delay is 99'):
-        run(api, **dict(HTTP, delay=99))
+        run(api, dict(HTTP, delay=99))
     assert api.calls == []
 
 
 def test_type_must_fit_the_pool_protocol_and_nothing_is_written():
     api = FakeV3()
     with pytest.raises(InputError, match="type is 'HTTP', which a pool of protocol UDP cannot use; it must be UDP_CONNECT"):
-        run(api, pool='dns', type='HTTP', delay=5, timeout=3, max_retries=3)
+        run(api, dict(pool='dns', type='HTTP', delay=5, timeout=3, max_retries=3))
     assert api.writes() == []
 
 
 def test_fields_the_current_type_does_not_use_fail_on_update():
     api = FakeV3()
-    run(api, pool='db', type='TCP', delay=5, timeout=3, max_retries=3)
+    run(api, dict(pool='db', type='TCP', delay=5, timeout=3, max_retries=3))
     with pytest.raises(InputError, match='url_path is only used by monitors of type HTTP or HTTPS, not TCP'):
-        run(api, pool='db', url_path='/x')
+        run(api, dict(pool='db', url_path='/x'))
 
 
 def test_timeout_not_below_delay_warns():
-    _result, warnings = run(FakeV3(), pool='db', type='TCP', delay=3, timeout=5, max_retries=3)
+    warnings = run(FakeV3(), dict(pool='db', type='TCP', delay=3, timeout=5, max_retries=3))['warnings']
     assert warnings == ['timeout (5) is not less than delay (3); the service advises a timeout below the delay.']
 
 
 def test_unknown_pool_fails_naming_it_but_absent_only_warns():
     with pytest.raises(InputError, match="pool is 'nope'; no pool has that id or name"):
-        run(FakeV3(), pool='nope', type='TCP', delay=5, timeout=3, max_retries=3)
-    result, warnings = run(FakeV3(), pool='nope', state='absent')
+        run(FakeV3(), dict(pool='nope', type='TCP', delay=5, timeout=3, max_retries=3))
+    result = run(FakeV3(), dict(pool='nope', state='absent'))
+    warnings = result['warnings']
     assert not result['changed'] and 'Nothing to delete' in warnings[0]
 
 
 def test_delete_and_delete_again():
     api = FakeV3()
-    run(api, **HTTP)
-    result, _ = run(api, pool='web', state='absent')
+    run(api, HTTP)
+    result = run(api, dict(pool='web', state='absent'))
     assert result['changed'] and result['healthmonitor'] is None and not api.monitors
     api.calls.clear()
-    result, _ = run(api, pool='web', state='absent')
+    result = run(api, dict(pool='web', state='absent'))
     assert not result['changed'] and api.writes() == []
 
 
 def test_a_lost_create_answer_does_not_create_twice():
     api = FakeV3()
     api.lose_next_post = True
-    result, _ = run(api, **HTTP)
+    result = run(api, HTTP)
     assert result['changed'] and len(api.monitors) == 1
     assert [c[0] for c in api.writes()] == ['POST']
 
@@ -123,7 +126,7 @@ def test_writes_refused_while_pending_are_retried():
     api = FakeV3()
     api.pending_writes = 2
     api.lb_status = ['PENDING_UPDATE', 'PENDING_UPDATE', 'ACTIVE']
-    result, _ = run(api, **HTTP)
+    result = run(api, HTTP)
     assert result['changed'] and len(api.monitors) == 1
     assert [c[0] for c in api.writes()] == ['POST', 'POST', 'POST']
 
@@ -131,18 +134,18 @@ def test_writes_refused_while_pending_are_retried():
 def test_waits_for_the_balancer_after_a_write():
     api = FakeV3()
     api.lb_status = ['PENDING_UPDATE', 'PENDING_UPDATE', 'ACTIVE']
-    run(api, **HTTP)
+    run(api, HTTP)
     assert sum(1 for c in api.calls if 'loadbalancers' in c[1]) == 3
 
 
 def test_no_wait_means_no_balancer_reads():
     api = FakeV3()
-    run(api, wait=False, **HTTP)
+    run(api, dict(wait=False, **HTTP))
     assert not [c for c in api.calls if 'loadbalancers' in c[1]]
 
 
 def test_pool_by_id():
     api = FakeV3()
     pool_id = next(iter(api.pools))
-    result, _ = run(api, **dict(HTTP, pool=pool_id))
+    result = run(api, dict(HTTP, pool=pool_id))
     assert result['healthmonitor']['pool_id'] == pool_id

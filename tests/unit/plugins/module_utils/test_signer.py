@@ -55,9 +55,12 @@ def test_headers_with_underscores_are_not_signed():
     assert _signer.signed_header_names({'X_Custom': '1', 'Host': 'h'}) == ['host']
 
 
+def clock():
+    return datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc)
+
+
 def test_auth_hook_signs_a_prepared_request_like_the_vector():
     """The requests hook adds X-Sdk-Date and Host itself and must produce the vector's signature."""
-    clock = lambda: datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc)  # noqa: E731
     request = requests.Request('POST', 'https://elb.cn-north-4.myhuaweicloud.com' + PATH, data=POST_BODY,
                                headers={'Content-Type': 'application/json', 'X-Project-Id': PROJECT,
                                         'User-Agent': 'not signed'})
@@ -67,7 +70,6 @@ def test_auth_hook_signs_a_prepared_request_like_the_vector():
 
 
 def test_auth_hook_sends_and_signs_the_security_token():
-    clock = lambda: datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc)  # noqa: E731
     request = requests.Request('GET', 'https://elb.example.com/v3/x', headers={'Content-Type': 'application/json'})
     prepared = AkSkAuth(AK, SK, security_token='temporary', clock=clock)(request.prepare())
     assert prepared.headers['X-Security-Token'] == 'temporary'
