@@ -43,7 +43,7 @@ FIELDS = [
           default=lambda monitor_type: 'GET' if monitor_type in HTTP_TYPES else None),
     Field('expected_codes', 'codes', types=CODE_TYPES,
           default=lambda monitor_type: {'GRPC': '0'}.get(monitor_type, '200' if monitor_type in CODE_TYPES else None),
-          code_range=lambda monitor_type: (0, 99) if monitor_type == 'GRPC' else (100, 599)),
+          code_range=lambda monitor_type: (0, 99) if monitor_type == 'GRPC' else (200, 599)),
 ]
 
 

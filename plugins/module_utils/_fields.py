@@ -58,7 +58,7 @@ class Field:
 
     def __init__(self, name, kind='str', choices=None, minimum=None, maximum=None, max_length=None,
                  pattern=None, pattern_hint=None, types=None, default=None, updatable=True, aliases=None,
-                 api_name=None, code_range=(100, 599), description=None):
+                 api_name=None, code_range=(200, 599), description=None):
         self.name = name
         self.api_name = api_name or name
         self.kind = kind

@@ -55,7 +55,7 @@ options:
     description:
       - Status codes that count as healthy - a code (V(200)), a list (V(200,202)), a range (V(200-204)) or a mix.
         Compared as a set, so V(202, 200) equals V(200,202).
-      - HTTP and HTTPS take codes 100 to 599 (default V(200)); GRPC takes 0 to 99 (default V(0)).
+      - HTTP and HTTPS take codes 200 to 599 (default V(200)); GRPC takes 0 to 99 (default V(0)).
       - Only for O(type) V(HTTP), V(HTTPS) or V(GRPC).
     type: str
 extends_documentation_fragment:

@@ -95,7 +95,7 @@ def test_server_defaults_are_not_a_change(elb, run_task):
     (dict(HTTP, url_path='healthz'), "url_path is 'healthz'; it must be a path starting with '/'"),
     (dict(HTTP, domain_name='_bad'), "domain_name is '_bad'; it must be letters, digits, hyphens and periods"),
     (dict(HTTP, expected_codes='2OO'), "expected_codes is '2OO'; it must be a code (200), a list (200,202)"),
-    (dict(HTTP, expected_codes='99'), "expected_codes is '99'; it must be codes from 100 to 599"),
+    (dict(HTTP, expected_codes='150'), "expected_codes is '150'; it must be codes from 200 to 599"),
     (dict(TCP, url_path='/x'), 'url_path is only used by monitors of type HTTP or HTTPS, not TCP'),
     (dict(TCP, expected_codes='200'), 'expected_codes is only used by monitors of type HTTP or HTTPS or GRPC, not TCP'),
     (dict(TCP, pool='demo-udp-pool'), "type is 'TCP', which a pool of protocol UDP cannot use; it must be UDP_CONNECT."),

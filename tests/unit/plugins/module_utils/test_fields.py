@@ -34,7 +34,7 @@ def test_bad_codes(value):
 
 def test_code_range_depends_on_type():
     assert F['expected_codes'].problem('0', 'GRPC') is None
-    assert 'codes from 100 to 599' in F['expected_codes'].problem('0', 'HTTP')
+    assert 'codes from 200 to 599' in F['expected_codes'].problem('150', 'HTTP')
     assert F['expected_codes'].problem('204-200', 'HTTP')
 
 
