@@ -155,7 +155,7 @@ def test_null_overrides_count_as_not_given_and_numbers_may_be_strings():
      "letters, digits and -/.%?#&_= (1 to 80 characters)."),
     ([{'pool': 'web', 'domain': '_bad'}], {}, "domain_name) is not valid: domain_name is '_bad'; it must be letters"),
     ([{'pool': 'web', 'expected_codes': '99'}], {},
-     "expected_codes is not valid: expected_codes is '99'; it must be codes from 100 to 599"),
+     "expected_codes is not valid: expected_codes is '99'; it must be codes from 200 to 599"),
     ([{'pool': 'web', 'method': 'PUT'}], {},
      "http_method) is not valid: http_method is 'PUT'; it must be one of GET, HEAD, POST (any case)."),
     ([{'pool': 'web', 'method': 'FETCH'}], {'api_version': 'v2'},
