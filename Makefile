@@ -14,12 +14,13 @@ export ANSIBLE_COLLECTIONS_PATH := $(BUILD)
 export ANSIBLE_NOCOLOR := 1
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: help venv stage lint sanity units emulator-tests integration test demo build clean
+.PHONY: help venv stage lint sanity units emulator-tests integration test demo build clean bench
 
 help:
 	@echo "make demo   - install, start the bundled ELB emulator, run docs/examples/demo.yml twice, show the monitors"
-	@echo "make test   - ansible-lint, ansible-test sanity, unit, emulator and integration tests"
+	@echo "make test   - ansible-lint, docs check, ansible-test sanity, unit, emulator and integration tests"
 	@echo "make build  - build the collection tarball into build/"
+	@echo "make bench  - performance benchmarks (not part of make test): print the table, rewrite docs/performance.md"
 
 venv: $(VENV)/.installed
 
@@ -50,13 +51,27 @@ emulator-tests: venv
 integration: stage
 	cd $(COLLECTION) && PYTHONPATH=$(BUILD) $(CURDIR)/$(BIN)/python -m pytest -q -p no:cacheprovider tests/integration
 
-test: lint sanity units emulator-tests integration
+# One Markdown page per module, role and plugin in docs/, rendered from their own documentation
+# (tests/utils/render_docs.py); docs-check fails when the committed pages are out of date, then lints the docs.
+.PHONY: docs docs-check
+docs: stage
+	$(BIN)/python tests/utils/render_docs.py --collection $(COLLECTION) --docs docs --write
+
+docs-check: stage
+	$(BIN)/python tests/utils/render_docs.py --collection $(COLLECTION) --docs docs --check
+	cd $(COLLECTION) && $(CURDIR)/$(BIN)/antsibull-docs lint-collection-docs --plugin-docs .
+
+test: lint docs-check sanity units emulator-tests integration
 
 build: venv
 	$(BIN)/ansible-galaxy collection build --force --output-path $(BUILD) .
 
 demo: build
 	tests/utils/demo.sh $(BIN) $(BUILD)
+
+# Stages its own copy of the collection under build/bench/ (see benchmarks/run.py); about 10 minutes.
+bench: venv
+	$(BIN)/python benchmarks/run.py
 
 clean:
 	rm -rf $(BUILD) $(VENV) .ansible tests/output

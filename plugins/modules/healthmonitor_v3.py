@@ -42,7 +42,7 @@ options:
     type: str
   url_path:
     description:
-      - Path requested by HTTP checks; starts with C(/), letters, digits and C(-/.%?#&_;~!()*[]@$^:',+), at most
+      - Path requested by HTTP checks; starts with C(/), letters, digits and C(-/.%?#&_;~!(\)*[]@$^:',+), at most
         80 characters. The service uses V(/) when it is not set.
       - Only for O(type) V(HTTP) or V(HTTPS).
     type: str
