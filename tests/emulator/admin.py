@@ -1,0 +1,296 @@
+# Copyright: hwcloud.elb contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The admin API under ``/_emulator/`` (no authentication, never counted in the stats).
+
+``GET /_emulator/health``, ``GET /_emulator/stats``, ``POST /_emulator/stats/reset``,
+``GET|POST|DELETE /_emulator/faults``, ``GET|POST /_emulator/config``,
+``POST /_emulator/reset``, ``POST /_emulator/bulk`` and ``GET /_emulator/state``.
+"""
+
+from __future__ import annotations
+
+import collections
+import threading
+
+from . import elb_v1, elb_v2, elb_v3
+from .common import ApiError, Response, classic_time, iso_z, new_hex_id, new_uuid
+from .seed import V1_LBS, V2_LB, V3_LB, seed_id
+
+MAX_RECORDED = 200000
+CONFIG_DEFAULTS = {"pending_seconds": 0, "rate_limit_per_s": 0, "token_ttl_s": None}
+MAX_BULK = 200000
+
+
+class Stats:
+    """Counts of the IAM and ELB requests served (admin calls excluded)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.reset()
+
+    def reset(self):
+        """Forget everything."""
+        with self._lock:
+            self.total = 0
+            self.by_method = collections.Counter()
+            self.requests = []
+
+    def arrive(self, method, path):
+        """Count a request as it arrives; returns its entry (status null until answered)."""
+        entry = {"method": method, "path": path, "status": None}
+        with self._lock:
+            self.total += 1
+            self.by_method[method] += 1
+            if len(self.requests) < MAX_RECORDED:
+                self.requests.append(entry)
+        return entry
+
+    @staticmethod
+    def done(entry, status):
+        """Set the answer's status (0: dropped without an answer)."""
+        entry["status"] = status
+
+    def snapshot(self):
+        """The ``GET /_emulator/stats`` body."""
+        with self._lock:
+            return {"total": self.total, "by_method": dict(self.by_method), "requests": [dict(r) for r in self.requests]}
+
+
+def _bad(message):
+    return ApiError(400, "EMU.0001", message)
+
+
+def health(app, req):  # pylint: disable=unused-argument
+    """``GET /_emulator/health``."""
+    return Response(200, {"status": "ok"})
+
+
+def get_stats(app, req):  # pylint: disable=unused-argument
+    """``GET /_emulator/stats``."""
+    return Response(200, app.stats.snapshot())
+
+
+def reset_stats(app, req):  # pylint: disable=unused-argument
+    """``POST /_emulator/stats/reset``."""
+    app.stats.reset()
+    return Response(200, app.stats.snapshot())
+
+
+def get_faults(app, req):  # pylint: disable=unused-argument
+    """``GET /_emulator/faults``: the live rules, in order."""
+    return Response(200, {"rules": app.faults.list()})
+
+
+def add_faults(app, req):
+    """``POST /_emulator/faults`` ``{"rules": [...]}`` (or one rule object): append rules."""
+    body = req.json_body()
+    rules = body["rules"] if "rules" in body else [body]
+    if not isinstance(rules, list):
+        raise _bad("rules must be a list")
+    app.faults.add(rules)
+    return Response(200, {"rules": app.faults.list()})
+
+
+def clear_faults(app, req):  # pylint: disable=unused-argument
+    """``DELETE /_emulator/faults``."""
+    app.faults.clear()
+    return Response(200, {"rules": []})
+
+
+def get_config(app, req):  # pylint: disable=unused-argument
+    """``GET /_emulator/config``."""
+    return Response(200, dict(app.config))
+
+
+def set_config(app, req):
+    """``POST /_emulator/config`` ``{"pending_seconds", "rate_limit_per_s", "token_ttl_s"}`` (merged)."""
+    body = req.json_body()
+    unknown = set(body) - set(CONFIG_DEFAULTS)
+    if unknown:
+        raise _bad("unknown config keys: %s" % ", ".join(sorted(unknown)))
+    for key, value in body.items():
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0):
+            raise _bad("%s must be a non-negative number or null" % key)
+        if key == "token_ttl_s" and value == 0:
+            value = None
+    for key, value in body.items():
+        app.config[key] = value if value is not None or key == "token_ttl_s" else 0
+    if "rate_limit_per_s" in body:
+        app.limiter.reset()
+    if "pending_seconds" in body and not app.config["pending_seconds"]:
+        # Disabling also ends the PENDING_UPDATE windows already running.
+        with app.store.lock:
+            for family in ("v3", "v2", "v1"):
+                for lb in app.store.coll(family, "loadbalancers").values():
+                    lb["_"].pop("pending_until", None)
+        app.store.mark_dirty()
+    return Response(200, dict(app.config))
+
+
+def reset(app, req):
+    """``POST /_emulator/reset`` [``{"seed": false}``]: state, faults, config and stats back to the start."""
+    body = req.json_body(required=False)
+    seed = body.get("seed", True) is not False
+    app.store.reset([p["id"] for p in app.identity.projects], seed=seed)
+    app.faults.clear()
+    app.config.clear()
+    app.config.update(CONFIG_DEFAULTS)
+    app.limiter.reset()
+    app.stats.reset()
+    return Response(200, {"status": "reset", "seed": seed})
+
+
+def dump_state(app, req):  # pylint: disable=unused-argument
+    """``GET /_emulator/state``: the raw state (records with their private ``_`` parts)."""
+    with app.store.lock:
+        return Response(200, dict(app.store.data))
+
+
+# --- bulk -------------------------------------------------------------------------
+
+_BACKEND = {"HTTP": "HTTP", "HTTPS": "HTTP", "TCP": "TCP", "SSL": "TCP", "UDP": "UDP"}
+
+
+def _bulk_v3(app, project_id, lb_id, count, protocol, monitor, prefix):
+    if protocol not in elb_v3.POOL_PROTOCOLS:
+        raise _bad("protocol must be one of %s" % ", ".join(elb_v3.POOL_PROTOCOLS))
+    if monitor is not None:
+        missing = [k for k in ("type", "delay", "timeout", "max_retries") if monitor.get(k) is None]
+        if missing:
+            raise _bad("monitor needs %s" % ", ".join(missing))
+        elb_v3.check_monitor_fields(monitor, monitor["type"])
+        elb_v3.check_compatible({"protocol": protocol}, monitor["type"])
+    ts = iso_z()
+    ids = []
+    with app.store.lock:
+        lb = app.store.coll("v3", "loadbalancers").get(lb_id)
+        if lb is None or lb["project_id"] != project_id:
+            raise _bad("v3 load balancer %s not found in project %s" % (lb_id, project_id))
+        pools = app.store.coll("v3", "pools")
+        monitors = app.store.coll("v3", "healthmonitors")
+        for index in range(count):
+            pool_id = new_uuid()
+            pool = elb_v3.build_pool(project_id, {"name": "%s%d" % (prefix, index), "protocol": protocol}, pool_id, lb_id, None, ts)
+            pools[pool_id] = pool
+            lb["_"]["pools"].append(pool_id)
+            if monitor is not None:
+                mon = elb_v3.build_monitor(project_id, monitor, new_uuid(), pool_id, ts)
+                monitors[mon["id"]] = mon
+                pool["healthmonitor_id"] = mon["id"]
+            ids.append(pool_id)
+    return ids
+
+
+def _bulk_v2(app, project_id, lb_id, count, protocol, monitor, prefix):
+    if protocol not in elb_v2.POOL_PROTOCOLS:
+        raise _bad("protocol must be one of %s" % ", ".join(elb_v2.POOL_PROTOCOLS))
+    if monitor is not None:
+        missing = [k for k in ("type", "delay", "timeout", "max_retries") if monitor.get(k) is None]
+        if missing:
+            raise _bad("monitor needs %s" % ", ".join(missing))
+        elb_v2.check_monitor_fields(monitor)
+        elb_v2.check_compatible({"protocol": protocol}, monitor["type"])
+    ids = []
+    with app.store.lock:
+        lb = app.store.coll("v2", "loadbalancers").get(lb_id)
+        if lb is None or lb["project_id"] != project_id:
+            raise _bad("v2 load balancer %s not found in project %s" % (lb_id, project_id))
+        pools = app.store.coll("v2", "pools")
+        monitors = app.store.coll("v2", "healthmonitors")
+        for index in range(count):
+            pool_id = new_uuid()
+            pool = elb_v2.build_pool(project_id, {"name": "%s%d" % (prefix, index), "protocol": protocol}, pool_id, lb_id, None)
+            pools[pool_id] = pool
+            lb["_"]["pools"].append(pool_id)
+            if monitor is not None:
+                mon = elb_v2.build_monitor(project_id, monitor, new_uuid(), pool_id)
+                monitors[mon["id"]] = mon
+                pool["healthmonitor_id"] = mon["id"]
+            ids.append(pool_id)
+    return ids
+
+
+def _bulk_v1(app, project_id, lb_id, count, protocol, monitor, prefix):
+    if protocol not in _BACKEND:
+        raise _bad("protocol must be one of %s" % ", ".join(_BACKEND))
+    ts = classic_time()
+    ids = []
+    with app.store.lock:
+        lb = app.store.coll("v1", "loadbalancers").get(lb_id)
+        if lb is None or lb["_"]["project_id"] != project_id:
+            raise _bad("classic load balancer %s not found in project %s" % (lb_id, project_id))
+        if monitor is not None:
+            chk = elb_v1.check_check_fields(monitor)
+            probe = {"protocol": protocol, "backend_protocol": _BACKEND[protocol], "id": "", "backend_port": 1}
+            elb_v1.check_check_rules(chk, lb, probe, monitor.get("healthcheck_protocol") or elb_v1.default_check_protocol(probe),
+                                     monitor.get("healthcheck_uri"))
+        listeners = app.store.coll("v1", "listeners")
+        checks = app.store.coll("v1", "healthchecks")
+        for index in range(count):
+            listener_id = new_hex_id()
+            port = 10000 + index % 55000
+            spec = {"name": "%s%d" % (prefix, index), "loadbalancer_id": lb_id, "protocol": protocol, "port": port,
+                    "backend_protocol": _BACKEND[protocol], "backend_port": port}
+            listener = elb_v1.build_listener(project_id, spec, listener_id, ts)
+            listeners[listener_id] = listener
+            lb["_"]["listeners"].append(listener_id)
+            if monitor is not None:
+                check = elb_v1.build_check(project_id, monitor, new_hex_id(), listener, ts)
+                checks[check["id"]] = check
+                listener["healthcheck_id"] = check["id"]
+            ids.append(listener_id)
+    return ids
+
+
+def bulk(app, req):
+    """``POST /_emulator/bulk``: create N pools (v1: listeners), each with a monitor, straight in the store."""
+    body = req.json_body()
+    family = body.get("family", "v3")
+    if family not in ("v3", "v2", "v1"):
+        raise _bad("family must be v3, v2 or v1")
+    project_id = body.get("project_id") or app.identity.projects[0]["id"]
+    if app.identity.project(project_id) is None:
+        raise _bad("unknown project %s" % project_id)
+    count = body.get("count", 1)
+    if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= MAX_BULK:
+        raise _bad("count must be an integer between 0 and %d" % MAX_BULK)
+    protocol = body.get("protocol") or "HTTP"
+    prefix = body.get("name_prefix")
+    prefix = "bulk-" if prefix is None else str(prefix)
+    if "monitor" in body:
+        monitor = body["monitor"]
+    elif family == "v1":
+        monitor = {}
+    else:
+        monitor = {"type": "UDP_CONNECT" if protocol in ("UDP", "QUIC") else "TCP", "delay": 5, "timeout": 3, "max_retries": 3}
+    if monitor is not None and not isinstance(monitor, dict):
+        raise _bad("monitor must be an object or null")
+    if family == "v3":
+        lb_id = body.get("loadbalancer_id") or seed_id(project_id, "v3", "loadbalancer", V3_LB)
+        ids = _bulk_v3(app, project_id, lb_id, count, protocol, monitor, prefix)
+    elif family == "v2":
+        lb_id = body.get("loadbalancer_id") or seed_id(project_id, "v2", "loadbalancer", V2_LB)
+        ids = _bulk_v2(app, project_id, lb_id, count, protocol, monitor, prefix)
+    else:
+        lb_id = body.get("loadbalancer_id") or seed_id(project_id, "v1", "loadbalancer", V1_LBS[0][0])
+        ids = _bulk_v1(app, project_id, lb_id, count, protocol, monitor, prefix)
+    app.store.mark_dirty()
+    return Response(200, {"created": len(ids), "ids": ids})
+
+
+def register(router):
+    """Add the admin routes."""
+    for method, path, handler in (
+        ("GET", "/_emulator/health", health),
+        ("GET", "/_emulator/stats", get_stats),
+        ("POST", "/_emulator/stats/reset", reset_stats),
+        ("GET", "/_emulator/faults", get_faults),
+        ("POST", "/_emulator/faults", add_faults),
+        ("DELETE", "/_emulator/faults", clear_faults),
+        ("GET", "/_emulator/config", get_config),
+        ("POST", "/_emulator/config", set_config),
+        ("POST", "/_emulator/reset", reset),
+        ("POST", "/_emulator/bulk", bulk),
+        ("GET", "/_emulator/state", dump_state),
+    ):
+        router.add(method, path, handler, "admin", auth=False, project=False)
