@@ -35,7 +35,7 @@ $(VENV)/.installed: tests/requirements.txt
 stage: venv
 	@$(BIN)/python tests/utils/stage_collection.py $(BUILD) >/dev/null
 
-lint: venv
+lint: stage
 	$(BIN)/ansible-lint --profile production --offline
 
 sanity: stage
