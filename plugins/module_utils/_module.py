@@ -48,7 +48,7 @@ class ElbModule:
         spec = dict(CONNECTION_ARGUMENT_SPEC)
         spec.update(argument_spec)
         _guard_int_validation()
-        self.ansible = AnsibleModule(argument_spec=spec, supports_check_mode=True, **kwargs)
+        self.ansible = AnsibleModule(argument_spec=spec, **kwargs)
         if REQUESTS_IMPORT_ERROR:
             self.ansible.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
         self._client = None
@@ -83,9 +83,9 @@ def monitor_argument_spec(family, identity):
     return spec
 
 
-def run_monitor_module(family, identity):
-    """The whole of a monitor module's main(): options, reconcile, exit."""
-    module = ElbModule(monitor_argument_spec(family, identity))
+def run_monitor_module(family, identity, **module_kwargs):
+    """The whole of a monitor module's main(): options, reconcile, exit. ``module_kwargs`` go to AnsibleModule."""
+    module = ElbModule(monitor_argument_spec(family, identity), **module_kwargs)
 
     def reconcile(module):
         reconciler = Reconciler(family, module.client, module.params, check_mode=module.ansible.check_mode,

@@ -143,9 +143,9 @@ def _listeners(client, family, params):
     return data.get(parent.list_key, []) if isinstance(data, dict) else data
 
 
-def run_query_module(as_facts):
+def run_query_module(as_facts, **module_kwargs):
     """The whole main() of healthmonitor_info (as_facts False) and healthmonitor_facts (True)."""
-    module = ElbModule(QUERY_ARGUMENT_SPEC)
+    module = ElbModule(QUERY_ARGUMENT_SPEC, **module_kwargs)
 
     def work(module):
         monitors = query(module.client, module.params)

@@ -177,7 +177,8 @@ from ansible_collections.hwcloud.elb.plugins.module_utils._module import run_mon
 
 def main():
     run_monitor_module(FAMILY, identity=dict(listener=dict(type='str', required=True, aliases=['listener_id']),
-                                             loadbalancer=dict(type='str', aliases=['loadbalancer_id'])))
+                                             loadbalancer=dict(type='str', aliases=['loadbalancer_id'])),
+                       supports_check_mode=True)
 
 
 if __name__ == '__main__':

@@ -75,7 +75,7 @@ from ansible_collections.hwcloud.elb.plugins.module_utils._query import run_quer
 
 
 def main():
-    run_query_module(as_facts=True)
+    run_query_module(as_facts=True, supports_check_mode=True)
 
 
 if __name__ == '__main__':

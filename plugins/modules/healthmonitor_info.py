@@ -86,7 +86,7 @@ from ansible_collections.hwcloud.elb.plugins.module_utils._query import run_quer
 
 
 def main():
-    run_query_module(as_facts=False)
+    run_query_module(as_facts=False, supports_check_mode=True)
 
 
 if __name__ == '__main__':
