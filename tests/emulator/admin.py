@@ -149,61 +149,35 @@ def dump_state(app, req):  # pylint: disable=unused-argument
 # --- bulk -------------------------------------------------------------------------
 
 _BACKEND = {"HTTP": "HTTP", "HTTPS": "HTTP", "TCP": "TCP", "SSL": "TCP", "UDP": "UDP"}
+_POOL_FAMILIES = {"v3": elb_v3.API, "v2": elb_v2.API}
+_SEEDED_LB = {"v3": V3_LB, "v2": V2_LB, "v1": V1_LBS[0][0]}  # the default load balancer of a bulk call
 
 
-def _bulk_v3(app, project_id, lb_id, count, protocol, monitor, prefix):
-    if protocol not in elb_v3.POOL_PROTOCOLS:
-        raise _bad("protocol must be one of %s" % ", ".join(elb_v3.POOL_PROTOCOLS))
+def _bulk_pools(app, family, project_id, lb_id, count, protocol, monitor, prefix):
+    """v3/v2: ``count`` pools under ``lb_id``, each with a monitor built from ``monitor`` (None: without)."""
+    if protocol not in family.POOL_PROTOCOLS:
+        raise _bad("protocol must be one of %s" % ", ".join(family.POOL_PROTOCOLS))
     if monitor is not None:
         missing = [k for k in ("type", "delay", "timeout", "max_retries") if monitor.get(k) is None]
         if missing:
             raise _bad("monitor needs %s" % ", ".join(missing))
-        elb_v3.check_monitor_fields(monitor, monitor["type"])
-        elb_v3.check_compatible({"protocol": protocol}, monitor["type"])
+        family.check_monitor_fields(monitor, monitor["type"])
+        family.check_compatible({"protocol": protocol}, monitor["type"])
     ts = iso_z()
     ids = []
     with app.store.lock:
-        lb = app.store.coll("v3", "loadbalancers").get(lb_id)
+        lb = app.store.coll(family.STORE, "loadbalancers").get(lb_id)
         if lb is None or lb["project_id"] != project_id:
-            raise _bad("v3 load balancer %s not found in project %s" % (lb_id, project_id))
-        pools = app.store.coll("v3", "pools")
-        monitors = app.store.coll("v3", "healthmonitors")
+            raise _bad("%s load balancer %s not found in project %s" % (family.STORE, lb_id, project_id))
+        pools = app.store.coll(family.STORE, "pools")
+        monitors = app.store.coll(family.STORE, "healthmonitors")
         for index in range(count):
             pool_id = new_uuid()
-            pool = elb_v3.build_pool(project_id, {"name": "%s%d" % (prefix, index), "protocol": protocol}, pool_id, lb_id, None, ts)
+            pool = family.build_pool(project_id, {"name": "%s%d" % (prefix, index), "protocol": protocol}, pool_id, lb_id, None, ts)
             pools[pool_id] = pool
             lb["_"]["pools"].append(pool_id)
             if monitor is not None:
-                mon = elb_v3.build_monitor(project_id, monitor, new_uuid(), pool_id, ts)
-                monitors[mon["id"]] = mon
-                pool["healthmonitor_id"] = mon["id"]
-            ids.append(pool_id)
-    return ids
-
-
-def _bulk_v2(app, project_id, lb_id, count, protocol, monitor, prefix):
-    if protocol not in elb_v2.POOL_PROTOCOLS:
-        raise _bad("protocol must be one of %s" % ", ".join(elb_v2.POOL_PROTOCOLS))
-    if monitor is not None:
-        missing = [k for k in ("type", "delay", "timeout", "max_retries") if monitor.get(k) is None]
-        if missing:
-            raise _bad("monitor needs %s" % ", ".join(missing))
-        elb_v2.check_monitor_fields(monitor)
-        elb_v2.check_compatible({"protocol": protocol}, monitor["type"])
-    ids = []
-    with app.store.lock:
-        lb = app.store.coll("v2", "loadbalancers").get(lb_id)
-        if lb is None or lb["project_id"] != project_id:
-            raise _bad("v2 load balancer %s not found in project %s" % (lb_id, project_id))
-        pools = app.store.coll("v2", "pools")
-        monitors = app.store.coll("v2", "healthmonitors")
-        for index in range(count):
-            pool_id = new_uuid()
-            pool = elb_v2.build_pool(project_id, {"name": "%s%d" % (prefix, index), "protocol": protocol}, pool_id, lb_id, None)
-            pools[pool_id] = pool
-            lb["_"]["pools"].append(pool_id)
-            if monitor is not None:
-                mon = elb_v2.build_monitor(project_id, monitor, new_uuid(), pool_id)
+                mon = family.build_monitor(project_id, monitor, new_uuid(), pool_id, ts)
                 monitors[mon["id"]] = mon
                 pool["healthmonitor_id"] = mon["id"]
             ids.append(pool_id)
@@ -265,15 +239,11 @@ def bulk(app, req):
         monitor = {"type": "UDP_CONNECT" if protocol in ("UDP", "QUIC") else "TCP", "delay": 5, "timeout": 3, "max_retries": 3}
     if monitor is not None and not isinstance(monitor, dict):
         raise _bad("monitor must be an object or null")
-    if family == "v3":
-        lb_id = body.get("loadbalancer_id") or seed_id(project_id, "v3", "loadbalancer", V3_LB)
-        ids = _bulk_v3(app, project_id, lb_id, count, protocol, monitor, prefix)
-    elif family == "v2":
-        lb_id = body.get("loadbalancer_id") or seed_id(project_id, "v2", "loadbalancer", V2_LB)
-        ids = _bulk_v2(app, project_id, lb_id, count, protocol, monitor, prefix)
-    else:
-        lb_id = body.get("loadbalancer_id") or seed_id(project_id, "v1", "loadbalancer", V1_LBS[0][0])
+    lb_id = body.get("loadbalancer_id") or seed_id(project_id, family, "loadbalancer", _SEEDED_LB[family])
+    if family == "v1":
         ids = _bulk_v1(app, project_id, lb_id, count, protocol, monitor, prefix)
+    else:
+        ids = _bulk_pools(app, _POOL_FAMILIES[family], project_id, lb_id, count, protocol, monitor, prefix)
     app.store.mark_dirty()
     return Response(200, {"created": len(ids), "ids": ids})
 

@@ -263,6 +263,11 @@ def strip_private(record):
     return out
 
 
+def extra_fields(spec, known):
+    """The fields of a create body the emulator does not model (nor ``known``): kept and shown as given."""
+    return {k: v for k, v in spec.items() if k not in known and k != "_"}
+
+
 def refs(ids):
     """``[{"id": ...}, ...]`` from a list of ids."""
     return [{"id": i} for i in ids]

@@ -10,7 +10,7 @@ Creating a health check answers 200 (not 201).
 
 from __future__ import annotations
 
-from .common import (ApiError, Response, classic_time, lb_status, mark_pending, new_hex_id,
+from .common import (ApiError, Response, classic_time, extra_fields, lb_status, mark_pending, new_hex_id,
                      require_active, strip_private)
 from .validation import CLASSIC_URI_RE, Checker
 
@@ -28,13 +28,9 @@ CHECK_DEFAULTS = {"healthcheck_interval": 5, "healthcheck_timeout": 10, "healthy
 
 # --- records ------------------------------------------------------------------
 
-def _extras(spec, known):
-    return {k: v for k, v in spec.items() if k not in known and k != "_"}
-
-
 def build_loadbalancer(project_id, spec, lb_id, ts):
     """A classic load balancer record."""
-    rec = _extras(spec, ("tenantid", "tenantId"))
+    rec = extra_fields(spec, ("tenantid", "tenantId"))
     admin = spec.get("admin_state_up", 1)
     rec.update({
         "id": lb_id,
@@ -59,7 +55,7 @@ def build_loadbalancer(project_id, spec, lb_id, ts):
 
 def build_listener(project_id, spec, listener_id, ts):
     """A classic listener record (``healthcheck_id`` null when there is none)."""
-    rec = _extras(spec, ())
+    rec = extra_fields(spec, ())
     rec.update({
         "id": listener_id,
         "name": spec.get("name") or "",
@@ -166,7 +162,8 @@ def _records(app, req, kind):
     return [r for r in app.store.coll(FAMILY, kind).values() if r["_"]["project_id"] == pid]
 
 
-def _new_job(app, req, job_type, lb):
+def _job_answer(app, req, job_type, lb, with_fields=True):
+    """A balancer write answers 200 with a job (already SUCCESS), plus the balancer's fields on create and update."""
     job_id = new_hex_id()
     ts = classic_time()
     app.store.coll(FAMILY, "jobs")[job_id] = {
@@ -180,7 +177,11 @@ def _new_job(app, req, job_type, lb):
         "fail_reason": None,
         "_": {"project_id": req.project_id},
     }
-    return {"uri": "/v1.0/%s/jobs/%s" % (req.project_id, job_id), "job_id": job_id}
+    answer = {"uri": "/v1.0/%s/jobs/%s" % (req.project_id, job_id), "job_id": job_id}
+    if with_fields:
+        answer.update(render_lb(lb))
+    app.store.mark_dirty()
+    return Response(200, answer)
 
 
 def _equality_filter(req, skip):
@@ -211,10 +212,7 @@ def create_loadbalancer(app, req):
     with app.store.lock:
         rec = build_loadbalancer(req.project_id, body, new_hex_id(), classic_time())
         app.store.coll(FAMILY, "loadbalancers")[rec["id"]] = rec
-        answer = _new_job(app, req, "createELB", rec)
-        answer.update(render_lb(rec))
-        app.store.mark_dirty()
-        return Response(200, answer)
+        return _job_answer(app, req, "createELB", rec)
 
 
 def get_loadbalancer(app, req, rid):
@@ -245,10 +243,7 @@ def update_loadbalancer(app, req, rid):
             if key in ("name", "description", "bandwidth", "admin_state_up"):
                 rec[key] = value
         rec["update_time"] = classic_time()
-        answer = _new_job(app, req, "updateELB", rec)
-        answer.update(render_lb(rec))
-        app.store.mark_dirty()
-        return Response(200, answer)
+        return _job_answer(app, req, "updateELB", rec)
 
 
 def delete_loadbalancer(app, req, rid):
@@ -258,9 +253,7 @@ def delete_loadbalancer(app, req, rid):
         if rec["_"]["listeners"]:
             raise ApiError(409, "ELB.8907", "Loadbalancer %s still has listeners; delete them first." % rid)
         del app.store.coll(FAMILY, "loadbalancers")[rid]
-        answer = _new_job(app, req, "deleteELB", rec)
-        app.store.mark_dirty()
-        return Response(200, answer)
+        return _job_answer(app, req, "deleteELB", rec, with_fields=False)
 
 
 def get_job(app, req, rid):

@@ -46,23 +46,23 @@ def seed_project(data, project_id):
     ts = iso_z()
     # v3 (dedicated)
     lb_id = seed_id(project_id, "v3", "loadbalancer", V3_LB)
-    lb = elb_v3.build_loadbalancer(project_id, {"name": V3_LB, "description": "seeded by the emulator"}, lb_id, ts)
+    lb = elb_v3.API.build_loadbalancer(project_id, {"name": V3_LB, "description": "seeded by the emulator"}, lb_id, ts)
     data["v3"]["loadbalancers"][lb_id] = lb
     for name, protocol, any_port in V3_POOLS:
         pool_id = seed_id(project_id, "v3", "pool", name)
         spec = {"name": name, "protocol": protocol, "lb_algorithm": "ROUND_ROBIN"}
         if any_port:
             spec["any_port_enable"] = True
-        data["v3"]["pools"][pool_id] = elb_v3.build_pool(project_id, spec, pool_id, lb_id, None, ts)
+        data["v3"]["pools"][pool_id] = elb_v3.API.build_pool(project_id, spec, pool_id, lb_id, None, ts)
         lb["_"]["pools"].append(pool_id)
     # v2 (shared)
     lb_id = seed_id(project_id, "v2", "loadbalancer", V2_LB)
-    lb = elb_v2.build_loadbalancer(project_id, {"name": V2_LB, "description": "seeded by the emulator"}, lb_id, ts)
+    lb = elb_v2.API.build_loadbalancer(project_id, {"name": V2_LB, "description": "seeded by the emulator"}, lb_id, ts)
     data["v2"]["loadbalancers"][lb_id] = lb
     for name, protocol in V2_POOLS:
         pool_id = seed_id(project_id, "v2", "pool", name)
-        data["v2"]["pools"][pool_id] = elb_v2.build_pool(
-            project_id, {"name": name, "protocol": protocol, "lb_algorithm": "ROUND_ROBIN"}, pool_id, lb_id, None)
+        data["v2"]["pools"][pool_id] = elb_v2.API.build_pool(
+            project_id, {"name": name, "protocol": protocol, "lb_algorithm": "ROUND_ROBIN"}, pool_id, lb_id, None, ts)
         lb["_"]["pools"].append(pool_id)
     # v1 (classic)
     cts = classic_time()

@@ -82,8 +82,8 @@ class Emulator:
         self.admin_router = Router()
         admin.register(self.admin_router)
         auth.register(self.router)
-        elb_v3.register(self.router)
-        elb_v2.register(self.router)
+        elb_v3.API.register(self.router)
+        elb_v2.API.register(self.router)
         elb_v1.register(self.router)
 
     def close(self):

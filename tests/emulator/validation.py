@@ -53,15 +53,21 @@ class Checker:
             if self.body.get(key) is None:
                 raise ApiError(400, self.code, "Invalid input for field/attribute %s. Value: null. The field is mandatory." % key)
 
-    def integer(self, key, lo, hi, nullable=False):
-        """``key``, if present, is an integer in [lo, hi] (or null when allowed)."""
+    def _has_value(self, key, nullable):
+        """True if ``key`` holds a value to check; False if absent or null (400 if null is not allowed)."""
         if key not in self.body:
-            return
-        value = self.body[key]
-        if value is None:
+            return False
+        if self.body[key] is None:
             if not nullable:
                 self.fail(key, "The value cannot be null.")
+            return False
+        return True
+
+    def integer(self, key, lo, hi, nullable=False):
+        """``key``, if present, is an integer in [lo, hi] (or null when allowed)."""
+        if not self._has_value(key, nullable):
             return
+        value = self.body[key]
         if isinstance(value, bool) or not isinstance(value, int):
             self.fail(key, "The value must be an integer.")
         if value < lo or value > hi:
@@ -79,13 +85,9 @@ class Checker:
 
     def string(self, key, max_len=None, min_len=0, pattern=None, nullable=False, pattern_text=""):
         """``key``, if present, is a string with the given length and pattern."""
-        if key not in self.body:
+        if not self._has_value(key, nullable):
             return
         value = self.body[key]
-        if value is None:
-            if not nullable:
-                self.fail(key, "The value cannot be null.")
-            return
         if not isinstance(value, str):
             self.fail(key, "The value must be a string.")
         if len(value) < min_len:

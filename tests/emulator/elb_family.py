@@ -1,0 +1,465 @@
+# Copyright: hwcloud.elb contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What the shared (v2) and dedicated (v3) ELB APIs have in common, written once.
+
+Both serve load balancers, listeners, pools and health monitors with the same
+logic.  :class:`ElbFamily` holds that logic; ``elb_v3.V3`` and ``elb_v2.V2``
+subclass it and declare how they differ: the class attributes of the first
+section below (paths, value sets, field sets, answer shape...), the record
+builders, and the few hooks marked "hook".
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from .common import (ApiError, Response, iso_z, lb_status, mark_pending, new_uuid, refs, require_active,
+                     strip_private)
+from .listing import make_filter
+from .validation import DOMAIN_RE, URL_PATH_RE, Checker, check_expected_codes
+
+KINDS = ("loadbalancers", "listeners", "pools", "healthmonitors")
+# "pools" -> "pool": the body wrapper, the answer key and the 404 label.
+SINGULAR = {kind: kind[:-1] for kind in KINDS}
+
+
+def render_lb(rec):
+    """The API view of a load balancer: live status, pool and listener refs."""
+    out = strip_private(rec)
+    out["provisioning_status"] = lb_status(rec)
+    out["pools"] = refs(rec["_"]["pools"])
+    out["listeners"] = refs(rec["_"]["listeners"])
+    return out
+
+
+def render(kind, rec):
+    """The API view of a record of ``kind``."""
+    return render_lb(rec) if kind == "loadbalancers" else strip_private(rec)
+
+
+class ElbFamily:
+    """The v2/v3 handlers; a subclass declares its family in the attributes below."""
+
+    # --- what a family declares (see elb_v3.V3, elb_v2.V2) ---------------------------
+    STORE = ""                     # its part of the state: "v3", "v2"
+    ROUTES = ()                    # (path prefix regex, route family); the route family picks the error body
+    REQUEST_ID_IN_BODY = False     # answers carry "request_id" (v3)
+    PROJECT_KEYS = ()              # body keys that, when given, must be the request's project...
+    PROJECT_HINT = ""              # ...and how the 400 says so
+    IGNORED_ON_UPDATE = ()         # keys a PUT may send but never changes
+    EXTRA_IMMUTABLE = {}           # kind -> keys beyond IMMUTABLE
+    EXTRA_FILTERS = {}             # kind -> list filters beyond FILTERS (monitors: all of them)
+    TIMESTAMPED = ()               # kinds whose records have created_at/updated_at
+    LISTENER_PROTOCOLS = POOL_PROTOCOLS = LB_ALGORITHMS = ()
+    LISTENER_REQUIRED = ()         # keys a listener create needs
+    LISTENER_PORTS = (0, 0)        # the protocol_port range
+    POOL_PARENTS_OPTIONAL = False  # a pool may have neither loadbalancer_id nor listener_id (then their types are checked)
+    ANY_PORT_POOLS = False         # pools take any_port_enable
+    NO_MONITOR = None              # healthmonitor_id of a pool without a monitor
+    MONITOR_TYPES = HTTP_METHODS = ()
+    COMPATIBLE = {}                # pool protocol -> the monitor types it takes (not listed: any)
+    URL_PATH_HINT = ""             # how a refused url_path is explained
+    EXPECTED_CODE_RANGES = {}      # monitor type -> (lo, hi) of its expected_codes (not listed: 200-599)
+
+    # --- the same in both families ----------------------------------------------------
+    IMMUTABLE = {  # keys a PUT may repeat but not change (400)
+        "loadbalancers": ("provisioning_status", "operating_status", "pools", "listeners"),
+        "listeners": ("protocol", "protocol_port", "loadbalancers", "loadbalancer_id"),
+        "pools": ("protocol", "loadbalancer_id", "listener_id", "healthmonitor_id", "loadbalancers", "listeners"),
+    }
+    FILTERS = {  # query key -> (record key or accessor, "str"|"int"|"bool"), see listing.make_filter
+        "loadbalancers": {
+            "id": ("id", "str"), "name": ("name", "str"), "description": ("description", "str"),
+            "provisioning_status": (lb_status, "str"), "operating_status": ("operating_status", "str"),
+            "vip_address": ("vip_address", "str"), "admin_state_up": ("admin_state_up", "bool"),
+            "enterprise_project_id": ("enterprise_project_id", "str"),
+        },
+        "listeners": {
+            "id": ("id", "str"), "name": ("name", "str"), "protocol": ("protocol", "str"),
+            "protocol_port": ("protocol_port", "int"), "default_pool_id": ("default_pool_id", "str"),
+            "loadbalancer_id": (lambda r: r["_"]["lb"], "str"),
+        },
+        "pools": {
+            "id": ("id", "str"), "name": ("name", "str"), "description": ("description", "str"),
+            "protocol": ("protocol", "str"), "lb_algorithm": ("lb_algorithm", "str"),
+            "healthmonitor_id": ("healthmonitor_id", "str"), "admin_state_up": ("admin_state_up", "bool"),
+            "loadbalancer_id": (lambda r: r["_"].get("lb"), "str"), "listener_id": (lambda r: r["_"].get("listener"), "str"),
+        },
+    }
+    # Monitor fields a PUT sets as given; null puts back the default of those listed in MONITOR_RESETS.
+    MONITOR_UPDATABLE = ("type", "delay", "timeout", "max_retries", "max_retries_down", "admin_state_up",
+                         "monitor_port", "name", "domain_name", "url_path")
+    MONITOR_RESETS = {"name": "", "url_path": "/", "max_retries_down": 3, "admin_state_up": True}
+
+    def __init__(self):
+        self.immutable = {kind: self.IMMUTABLE.get(kind, ()) + self.EXTRA_IMMUTABLE.get(kind, ()) for kind in KINDS}
+        self.filters = {kind: {**self.FILTERS.get(kind, {}), **self.EXTRA_FILTERS.get(kind, {})} for kind in KINDS}
+
+    # --- records (each family builds its own) ------------------------------------------
+
+    @staticmethod
+    def build_loadbalancer(project_id, spec, lb_id, ts):
+        """A load balancer record."""
+        raise NotImplementedError
+
+    @staticmethod
+    def build_listener(project_id, spec, listener_id, ts):
+        """A listener record."""
+        raise NotImplementedError
+
+    @staticmethod
+    def build_pool(project_id, spec, pool_id, lb_id, listener_id, ts):
+        """A pool record (``healthmonitor_id`` is NO_MONITOR)."""
+        raise NotImplementedError
+
+    @staticmethod
+    def build_monitor(project_id, spec, monitor_id, pool_id, ts):
+        """A health monitor record, with the family's defaults."""
+        raise NotImplementedError
+
+    # --- hooks ------------------------------------------------------------------------
+
+    def paginate(self, req, kind, records, predicate):
+        """Hook: (page, extra answer keys) of the list of ``kind``."""
+        raise NotImplementedError
+
+    def check_type_change(self, pool, old_type, new_type):
+        """Hook: may a monitor of ``pool`` go from ``old_type`` to ``new_type`` (PUT with a type)?"""
+        raise NotImplementedError
+
+    def check_monitor_port(self, pool, port):
+        """Hook: rules on ``monitor_port`` that depend on the pool (none by default)."""
+
+    def apply_monitor_update(self, rec, body):
+        """Hook: write the fields of a validated monitor PUT into ``rec``."""
+        for key in self.MONITOR_UPDATABLE:
+            if key in body:
+                value = body[key]
+                rec[key] = self.MONITOR_RESETS[key] if value is None and key in self.MONITOR_RESETS else value
+
+    # --- helpers ----------------------------------------------------------------------
+
+    def answer(self, req, status, body):
+        """A JSON answer, with ``request_id`` first where the family carries it."""
+        if self.REQUEST_ID_IN_BODY:
+            body = {"request_id": req.request_id, **body}
+        return Response(status, body)
+
+    def find(self, app, req, kind, rid):
+        """The record ``rid`` of the request's project, else 404."""
+        rec = app.store.coll(self.STORE, kind).get(rid)
+        if rec is None or rec["project_id"] != req.project_id:
+            raise ApiError(404, "ELB.8904", "%s %s could not be found." % (SINGULAR[kind], rid))
+        return rec
+
+    def records(self, app, req, kind):
+        """The records of ``kind`` in the request's project, in creation order."""
+        pid = req.project_id
+        return [r for r in app.store.coll(self.STORE, kind).values() if r["project_id"] == pid]
+
+    def pool_lb(self, app, pool):
+        """The load balancer of ``pool`` (None for none, or for no pool)."""
+        lb_id = pool["_"].get("lb") if pool else None
+        return app.store.coll(self.STORE, "loadbalancers").get(lb_id) if lb_id else None
+
+    def touch(self, kind, rec, ts=None):
+        """Set ``updated_at`` on records of the kinds that have timestamps."""
+        if kind in self.TIMESTAMPED:
+            rec["updated_at"] = ts or iso_z()
+
+    def check_body_project(self, body, project_id):
+        """400 when the body names another project than the request's."""
+        for key in self.PROJECT_KEYS:
+            value = body.get(key)
+            if value is not None and value != project_id:
+                raise ApiError(400, "ELB.8902", "Invalid input for field/attribute %s. Value: %s. %s" % (key, value, self.PROJECT_HINT))
+
+    def check_compatible(self, pool, mtype):
+        """400 unless a ``mtype`` monitor suits the pool's protocol."""
+        allowed = self.COMPATIBLE.get(pool["protocol"], self.MONITOR_TYPES)
+        if mtype not in allowed:
+            raise ApiError(400, "ELB.8902", "Invalid input for field/attribute type. Value: %s. A pool of protocol %s accepts only %s health checks." % (
+                mtype, pool["protocol"], ", ".join(allowed)))
+
+    def check_monitor_fields(self, body, mtype):
+        """Validate the monitor fields present in ``body`` (``mtype``: the type it will have)."""
+        chk = Checker(body)
+        chk.enum("type", self.MONITOR_TYPES)
+        chk.integer("delay", 1, 50)
+        chk.integer("timeout", 1, 50)
+        chk.integer("max_retries", 1, 10)
+        chk.integer("max_retries_down", 1, 10, nullable=True)
+        chk.boolean("admin_state_up", nullable=True)
+        chk.integer("monitor_port", 1, 65535, nullable=True)
+        chk.string("name", max_len=255, nullable=True)
+        chk.string("domain_name", min_len=1, max_len=100, pattern=DOMAIN_RE, nullable=True,
+                   pattern_text="digits, letters, '-' and '.', starting with a digit or a letter")
+        chk.string("url_path", min_len=1, max_len=80, pattern=URL_PATH_RE, nullable=True, pattern_text=self.URL_PATH_HINT)
+        chk.enum("http_method", self.HTTP_METHODS, nullable=True)
+        check_expected_codes(chk, "expected_codes", *self.EXPECTED_CODE_RANGES.get(mtype, (200, 599)))
+        return chk
+
+    def _update_record(self, app, req, kind, rid, body):
+        """The common end of a parent PUT: apply ``body`` (validated) to the record."""
+        with app.store.lock:
+            rec = self.find(app, req, kind, rid)
+            immutable = self.immutable[kind]
+            for key, value in body.items():
+                if key in self.IGNORED_ON_UPDATE or key == "_":
+                    continue
+                if key in immutable:
+                    if value != rec.get(key):
+                        raise ApiError(400, "ELB.8902", "Invalid input for field/attribute %s. The field cannot be updated." % key)
+                    continue
+                rec[key] = value
+            self.touch(kind, rec)
+            if kind == "pools":  # a pool write puts its balancer in PENDING_UPDATE (README: Config)
+                mark_pending(app, self.pool_lb(app, rec))
+            app.store.mark_dirty()
+            return self.answer(req, 200, {SINGULAR[kind]: render(kind, rec)})
+
+    # --- any kind: get one, list ------------------------------------------------------
+
+    def get_record(self, app, req, rid, kind):
+        """GET .../{kind}/{id}."""
+        with app.store.lock:
+            return self.answer(req, 200, {SINGULAR[kind]: render(kind, self.find(app, req, kind, rid))})
+
+    def list_records(self, app, req, kind):
+        """GET .../{kind}: filtered and paginated the family's way."""
+        predicate = make_filter(req, self.filters[kind])
+        with app.store.lock:
+            page, extra = self.paginate(req, kind, self.records(app, req, kind), predicate)
+            return self.answer(req, 200, {kind: [render(kind, r) for r in page], **extra})
+
+    # --- load balancers -----------------------------------------------------------------
+
+    def create_loadbalancer(self, app, req):
+        """POST .../loadbalancers -> 201."""
+        body = req.wrapped("loadbalancer")
+        chk = Checker(body)
+        chk.string("name", max_len=255, nullable=True)
+        chk.string("description", max_len=255, nullable=True)
+        chk.boolean("admin_state_up", nullable=True)
+        self.check_body_project(body, req.project_id)
+        with app.store.lock:
+            rec = self.build_loadbalancer(req.project_id, body, new_uuid(), iso_z())
+            app.store.coll(self.STORE, "loadbalancers")[rec["id"]] = rec
+            app.store.mark_dirty()
+            return self.answer(req, 201, {"loadbalancer": render_lb(rec), "loadbalancer_id": rec["id"]})
+
+    def update_loadbalancer(self, app, req, rid):
+        """PUT .../loadbalancers/{id}."""
+        body = req.wrapped("loadbalancer")
+        chk = Checker(body)
+        chk.string("name", max_len=255)
+        chk.string("description", max_len=255)
+        chk.boolean("admin_state_up")
+        return self._update_record(app, req, "loadbalancers", rid, body)
+
+    def delete_loadbalancer(self, app, req, rid):
+        """DELETE .../loadbalancers/{id} -> 204; 409 while it has listeners or pools."""
+        with app.store.lock:
+            rec = self.find(app, req, "loadbalancers", rid)
+            if rec["_"]["pools"] or rec["_"]["listeners"]:
+                raise ApiError(409, "ELB.8907", "Load balancer %s still has listeners or pools; delete them first." % rid)
+            del app.store.coll(self.STORE, "loadbalancers")[rid]
+            app.store.mark_dirty()
+            return Response(204)
+
+    # --- listeners ----------------------------------------------------------------------
+
+    def create_listener(self, app, req):
+        """POST .../listeners -> 201."""
+        body = req.wrapped("listener")
+        chk = Checker(body)
+        chk.require(*self.LISTENER_REQUIRED)
+        chk.enum("protocol", self.LISTENER_PROTOCOLS)
+        chk.integer("protocol_port", *self.LISTENER_PORTS, nullable="protocol_port" not in self.LISTENER_REQUIRED)
+        chk.string("name", max_len=255, nullable=True)
+        self.check_body_project(body, req.project_id)
+        with app.store.lock:
+            lb = self.find(app, req, "loadbalancers", body["loadbalancer_id"])
+            if body.get("default_pool_id"):
+                self.find(app, req, "pools", body["default_pool_id"])
+            rec = self.build_listener(req.project_id, body, new_uuid(), iso_z())
+            app.store.coll(self.STORE, "listeners")[rec["id"]] = rec
+            lb["_"]["listeners"].append(rec["id"])
+            app.store.mark_dirty()
+            return self.answer(req, 201, {"listener": strip_private(rec)})
+
+    def update_listener(self, app, req, rid):
+        """PUT .../listeners/{id}."""
+        body = req.wrapped("listener")
+        Checker(body).string("name", max_len=255)
+        return self._update_record(app, req, "listeners", rid, body)
+
+    def delete_listener(self, app, req, rid):
+        """DELETE .../listeners/{id} -> 204; 409 while a pool is bound to it."""
+        with app.store.lock:
+            rec = self.find(app, req, "listeners", rid)
+            bound = [p["id"] for p in self.records(app, req, "pools") if p["_"].get("listener") == rid]
+            if bound:
+                raise ApiError(409, "ELB.8907", "Listener %s is still used by pool %s." % (rid, bound[0]))
+            del app.store.coll(self.STORE, "listeners")[rid]
+            lb = app.store.coll(self.STORE, "loadbalancers").get(rec["_"]["lb"])
+            if lb is not None and rid in lb["_"]["listeners"]:
+                lb["_"]["listeners"].remove(rid)
+            app.store.mark_dirty()
+            return Response(204)
+
+    # --- pools --------------------------------------------------------------------------
+
+    def create_pool(self, app, req):
+        """POST .../pools -> 201; on a listener without a default pool it becomes that pool."""
+        body = req.wrapped("pool")
+        chk = Checker(body)
+        chk.require("protocol")
+        chk.enum("protocol", self.POOL_PROTOCOLS)
+        chk.enum("lb_algorithm", self.LB_ALGORITHMS, nullable=True)
+        chk.string("name", max_len=255, nullable=True)
+        chk.string("description", max_len=255, nullable=True)
+        if self.POOL_PARENTS_OPTIONAL:
+            chk.string("loadbalancer_id", nullable=True)
+            chk.string("listener_id", nullable=True)
+        chk.boolean("admin_state_up", nullable=True)
+        if self.ANY_PORT_POOLS:
+            chk.boolean("any_port_enable", nullable=True)
+        self.check_body_project(body, req.project_id)
+        lb_id = body.get("loadbalancer_id")
+        listener_id = body.get("listener_id")
+        if not (self.POOL_PARENTS_OPTIONAL or lb_id or listener_id):
+            raise ApiError(400, "ELB.8902", "Invalid input for field/attribute loadbalancer_id. "
+                           "Either loadbalancer_id or listener_id is required.")
+        with app.store.lock:
+            listener = None
+            if listener_id:
+                listener = self.find(app, req, "listeners", listener_id)
+                if lb_id and lb_id != listener["_"]["lb"]:
+                    raise ApiError(400, "ELB.8902", "Invalid input for field/attribute loadbalancer_id. "
+                                   "Listener %s belongs to another load balancer." % listener_id)
+                lb_id = listener["_"]["lb"]
+            lb = self.find(app, req, "loadbalancers", lb_id) if lb_id else None
+            rec = self.build_pool(req.project_id, body, new_uuid(), lb_id, listener_id, iso_z())
+            app.store.coll(self.STORE, "pools")[rec["id"]] = rec
+            if lb is not None:
+                lb["_"]["pools"].append(rec["id"])
+                mark_pending(app, lb)
+            if listener is not None and not listener.get("default_pool_id"):
+                listener["default_pool_id"] = rec["id"]
+            app.store.mark_dirty()
+            return self.answer(req, 201, {"pool": strip_private(rec)})
+
+    def update_pool(self, app, req, rid):
+        """PUT .../pools/{id}."""
+        body = req.wrapped("pool")
+        chk = Checker(body)
+        chk.string("name", max_len=255)
+        chk.string("description", max_len=255)
+        chk.enum("lb_algorithm", self.LB_ALGORITHMS)
+        chk.boolean("admin_state_up")
+        return self._update_record(app, req, "pools", rid, body)
+
+    def delete_pool(self, app, req, rid):
+        """DELETE .../pools/{id} -> 204; 409 while it has a health monitor."""
+        with app.store.lock:
+            rec = self.find(app, req, "pools", rid)
+            if rec["healthmonitor_id"]:
+                raise ApiError(409, "ELB.8907", "Pool %s still has health monitor %s; delete it first." % (rid, rec["healthmonitor_id"]))
+            del app.store.coll(self.STORE, "pools")[rid]
+            lb = self.pool_lb(app, rec)
+            if lb is not None:
+                if rid in lb["_"]["pools"]:
+                    lb["_"]["pools"].remove(rid)
+                mark_pending(app, lb)
+            listener = app.store.coll(self.STORE, "listeners").get(rec["_"].get("listener") or "")
+            if listener is not None and listener.get("default_pool_id") == rid:
+                listener["default_pool_id"] = None
+            app.store.mark_dirty()
+            return Response(204)
+
+    # --- health monitors ------------------------------------------------------------------
+
+    def create_monitor(self, app, req):
+        """POST .../healthmonitors -> 201; one per pool, its balancer must be ACTIVE."""
+        body = req.wrapped("healthmonitor")
+        chk = Checker(body)
+        chk.require("pool_id", "type", "delay", "timeout", "max_retries")
+        chk.string("pool_id", max_len=36)
+        self.check_monitor_fields(body, body.get("type"))
+        self.check_body_project(body, req.project_id)
+        with app.store.lock:
+            pool = self.find(app, req, "pools", body["pool_id"])
+            self.check_compatible(pool, body["type"])
+            self.check_monitor_port(pool, body.get("monitor_port"))
+            if pool["healthmonitor_id"]:
+                raise ApiError(409, "ELB.8907", "Pool %s already has health monitor %s." % (pool["id"], pool["healthmonitor_id"]))
+            lb = self.pool_lb(app, pool)
+            require_active(lb)
+            ts = iso_z()
+            rec = self.build_monitor(req.project_id, body, new_uuid(), pool["id"], ts)
+            app.store.coll(self.STORE, "healthmonitors")[rec["id"]] = rec
+            pool["healthmonitor_id"] = rec["id"]
+            self.touch("pools", pool, ts)
+            mark_pending(app, lb)
+            app.store.mark_dirty()
+            return self.answer(req, 201, {"healthmonitor": strip_private(rec)})
+
+    def update_monitor(self, app, req, rid):
+        """PUT .../healthmonitors/{id}: every field but the pool; null resets or is refused."""
+        body = req.wrapped("healthmonitor")
+        with app.store.lock:
+            rec = self.find(app, req, "healthmonitors", rid)
+            if "pool_id" in body and body["pool_id"] != rec["_"]["pool"]:
+                raise ApiError(400, "ELB.8902", "Invalid input for field/attribute pool_id. The pool of a health monitor cannot be changed.")
+            self.check_body_project(body, req.project_id)
+            chk = Checker(body)
+            for key in ("type", "delay", "timeout", "max_retries"):
+                if key in body and body[key] is None:
+                    chk.fail(key, "The value cannot be null.")
+            self.check_monitor_fields(body, body.get("type", rec["type"]))
+            pool = app.store.coll(self.STORE, "pools")[rec["_"]["pool"]]
+            if "type" in body:
+                self.check_type_change(pool, rec["type"], body["type"])
+            self.check_monitor_port(pool, body["monitor_port"] if "monitor_port" in body else rec["monitor_port"])
+            lb = self.pool_lb(app, pool)
+            require_active(lb)
+            self.apply_monitor_update(rec, body)
+            self.touch("healthmonitors", rec)
+            mark_pending(app, lb)
+            app.store.mark_dirty()
+            return self.answer(req, 200, {"healthmonitor": strip_private(rec)})
+
+    def delete_monitor(self, app, req, rid):
+        """DELETE .../healthmonitors/{id} -> 204; its balancer must be ACTIVE."""
+        with app.store.lock:
+            rec = self.find(app, req, "healthmonitors", rid)
+            pool = app.store.coll(self.STORE, "pools").get(rec["_"]["pool"])
+            lb = self.pool_lb(app, pool)
+            require_active(lb)
+            del app.store.coll(self.STORE, "healthmonitors")[rid]
+            if pool is not None:
+                pool["healthmonitor_id"] = self.NO_MONITOR
+                self.touch("pools", pool)
+            mark_pending(app, lb)
+            app.store.mark_dirty()
+            return Response(204)
+
+    # --- routes -------------------------------------------------------------------------
+
+    def register(self, router):
+        """Add the routes of every prefix in ROUTES."""
+        rid = r"/(?P<rid>[^/]+)"
+        writers = {
+            "loadbalancers": (self.create_loadbalancer, self.update_loadbalancer, self.delete_loadbalancer),
+            "listeners": (self.create_listener, self.update_listener, self.delete_listener),
+            "pools": (self.create_pool, self.update_pool, self.delete_pool),
+            "healthmonitors": (self.create_monitor, self.update_monitor, self.delete_monitor),
+        }
+        for prefix, family in self.ROUTES:
+            for kind, (create, update, delete) in writers.items():
+                router.add("POST", prefix + kind, create, family)
+                router.add("GET", prefix + kind, partial(self.list_records, kind=kind), family)
+                router.add("GET", prefix + kind + rid, partial(self.get_record, kind=kind), family)
+                router.add("PUT", prefix + kind + rid, update, family)
+                router.add("DELETE", prefix + kind + rid, delete, family)
