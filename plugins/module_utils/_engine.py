@@ -147,12 +147,10 @@ class Family:
 
     checks: callables ``(family, desired, monitor_type, parent, current) -> [(level, message)]`` with
     level ``error`` or ``warning``, for rules that need the parent (protocol compatibility, ports).
-    immutable: callable ``(family, current, changes, parent) -> [message]`` refusing changes the service
-    would refuse (beyond fields declared ``updatable=False``).
     """
 
     def __init__(self, name, result_key, path, wrapper, fields, type_field, create_required, parent,
-                 loadbalancer, checks=(), immutable=None):
+                 loadbalancer, checks=()):
         self.name = name
         self.result_key = result_key
         self.path = path
@@ -165,7 +163,6 @@ class Family:
         self.parent = parent
         self.loadbalancer = loadbalancer
         self.checks = checks
-        self.immutable = immutable
 
     def unwrap(self, data):
         return data.get(self.wrapper) if self.wrapper and isinstance(data, dict) else data
@@ -282,6 +279,7 @@ class Reconciler:
                 parent = family.parent.get(self.client, parent['id']) or parent
                 existing = self.read_monitor(parent)
                 if existing is not None:
+                    self.wait_active(parent)  # the create that did happen may have left the balancer busy
                     return self.update(parent, existing, desired, created=True)
                 if not err.applied_unknown or attempt + 1 == attempts:
                     raise
@@ -296,8 +294,6 @@ class Reconciler:
         refusals = ['%s cannot be changed on an existing health check (it is %r, the task wants %r); delete it '
                     '(state: absent) and create it again.' % (name, current.get(name), changes[name])
                     for name in changes if not family.by_api_name[name].updatable]
-        if family.immutable:
-            refusals += family.immutable(family, current, changes, parent)
         if refusals:
             raise InputError(' '.join(refusals))
         before = dict((name, current.get(name)) for name in desired)

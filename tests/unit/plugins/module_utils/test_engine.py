@@ -122,6 +122,15 @@ def test_a_lost_create_answer_does_not_create_twice():
     assert [c[0] for c in api.writes()] == ['POST']
 
 
+def test_a_found_lost_create_waits_for_the_balancer():
+    api = FakeV3()
+    api.lose_next_post = True
+    api.lb_status = ['PENDING_UPDATE', 'ACTIVE']
+    result = run(api, HTTP)
+    assert result['changed'] and len(api.monitors) == 1
+    assert sum(1 for c in api.calls if 'loadbalancers' in c[1]) == 2  # waited until ACTIVE
+
+
 def test_writes_refused_while_pending_are_retried():
     api = FakeV3()
     api.pending_writes = 2
