@@ -58,13 +58,17 @@ class Lookup:
         items = data.get(self.list_key, []) if isinstance(data, dict) else data
         return [item for item in items if item.get('name') == name]
 
-    def find(self, client, value, query=None, where=''):
-        """The object named or identified by ``value``; InputError when none or several match."""
+    def matching(self, client, value, query=None):
+        """Every object with the id ``value``, else with that name (narrowed by ``query``); empty when none."""
         if self.id_pattern.match(value):
             found = self.get(client, value)
             if found is not None:
-                return found
-        matches = self.find_by_name(client, value, query)
+                return [found]
+        return self.find_by_name(client, value, query)
+
+    def find(self, client, value, query=None, where=''):
+        """The one object named or identified by ``value``; InputError when none or several match."""
+        matches = self.matching(client, value, query)
         if len(matches) == 1:
             return matches[0]
         if not matches:

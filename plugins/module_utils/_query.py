@@ -7,7 +7,7 @@ takes them. Shared by healthmonitor_info and healthmonitor_facts."""
 from __future__ import annotations
 
 from ansible_collections.hwcloud.elb.plugins.module_utils import _family_v1, _family_v2, _family_v3
-from ansible_collections.hwcloud.elb.plugins.module_utils._engine import InputError
+from ansible_collections.hwcloud.elb.plugins.module_utils._engine import InputError, ParentNotFound
 from ansible_collections.hwcloud.elb.plugins.module_utils._errors import ApiError
 from ansible_collections.hwcloud.elb.plugins.module_utils._module import ElbModule
 
@@ -71,21 +71,12 @@ def query(client, params):
     return [dict(item, api_version=version) for item in sorted(found, key=lambda item: item.get('id') or '')]
 
 
-def _pools(client, family, value):
-    """Pools with this id, else this name; none is an empty list, never an error."""
-    parent = family.parent
-    if parent.id_pattern.match(value):
-        pool = parent.get(client, value)
-        if pool is not None:
-            return [pool]
-    return parent.find_by_name(client, value)
-
-
 def _query_listed(client, params, family):
     """v3 and v2: one list call per page, the filters in its query; a pool filter becomes an id filter."""
     filters = dict((name, value) for name, value in _given(params).items() if name != 'pool')
     if params.get('pool') is not None:
-        ids = [family.parent.monitor_id(pool) for pool in _pools(client, family, params['pool'])]
+        # A name shared by several pools selects all of them; an unknown pool selects nothing.
+        ids = [family.parent.monitor_id(pool) for pool in family.parent.matching(client, params['pool'])]
         ids = [ident for ident in ids if ident and (not filters.get('id') or ident in filters['id'])]
         if not ids:
             return []
@@ -123,22 +114,17 @@ def _listeners(client, family, params):
     query = {}
     if params.get('loadbalancer'):
         balancer = params['loadbalancer']
-        if not parent.narrow_by.id_pattern.match(balancer):
-            matches = parent.narrow_by.find_by_name(client, balancer)
-            if not matches:
+        if not parent.narrow_by.id_pattern.match(balancer):  # an id needs no look-up
+            try:
+                balancer = parent.narrow_by.find(client, balancer)['id']
+            except ParentNotFound:
                 return []
-            balancer = matches[0]['id'] if len(matches) == 1 else None
-            if balancer is None:
-                raise InputError('loadbalancer is %r; %d load balancers have that name (ids %s): give the id instead.'
-                                 % (params['loadbalancer'], len(matches), ', '.join(sorted(m['id'] for m in matches))))
         query[parent.narrow_field] = balancer
     if params.get('listener'):
-        value = params['listener']
-        if parent.id_pattern.match(value):
-            listener = parent.get(client, value)
-            if listener is not None and (not query or listener.get(parent.narrow_field) == query[parent.narrow_field]):
-                return [listener]
-        return parent.find_by_name(client, value, query)
+        listeners = parent.matching(client, params['listener'], query)
+        if query:  # a listener given by id must still belong to the balancer given
+            listeners = [item for item in listeners if item.get(parent.narrow_field) == query[parent.narrow_field]]
+        return listeners
     data = client.get(parent.path, query) or []
     return data.get(parent.list_key, []) if isinstance(data, dict) else data
 
