@@ -77,11 +77,17 @@ options:
     description:
       - Whether to verify the TLS certificates of the endpoints. Defaults to V(true).
       - When not set, a true value in the E(HW_INSECURE) environment variable turns verification off.
-      - To trust a private CA, set the E(REQUESTS_CA_BUNDLE) environment variable to its bundle file.
+      - To trust a private CA, set O(ca_path).
     type: bool
+  ca_path:
+    description:
+      - A file of PEM certificates to trust instead of the system's, for the ELB and IAM endpoints of a private
+        cloud. Used only while O(validate_certs) is true; the file must exist.
+      - If not set, the value of the E(HW_CA_BUNDLE) environment variable is used.
+    type: path
   api_timeout:
     description:
-      - Seconds to wait for each HTTP answer (connect and read).
+      - Seconds to wait for each HTTP answer (connect and read), more than 0 and at most 600.
     type: float
     default: 30
   api_retries:
@@ -89,9 +95,12 @@ options:
       - How many times a call is retried after throttling (HTTP 429), a gateway error (502, 503, 504)
         or a dropped connection, with jittered exponential backoff (or the C(Retry-After) the service asks for).
       - A create (POST) is repeated only when the service certainly did not act on it.
-      - Defaults to V(5). If not set, the value of the E(HW_MAX_RETRIES) environment variable is used.
+      - From 0 to 20. Defaults to V(5). If not set, the value of the E(HW_MAX_RETRIES) environment variable is used.
     type: int
 notes:
+  - Endpoints (O(elb_endpoint), O(auth_url), and those built from O(region) and O(cloud)) must be http or https
+    URLs with a host and no query; a malformed one fails before any call, naming the option.
+  - No option takes control characters (tab, CR, LF, ESC, NUL); a value with one fails before any call.
   - Exactly one way of authenticating must be set, through options or environment variables -
     O(access_key) and O(secret_key) (with O(security_token) for temporary credentials), or O(auth_token),
     or O(user), O(password) and O(user_domain).

@@ -26,7 +26,9 @@ options:
     default: true
   wait_timeout:
     description:
-      - Seconds to wait for the load balancer to become ACTIVE, and to keep retrying a write it refuses while busy.
+      - Seconds to wait for the load balancer to become ACTIVE, and to keep retrying a write it refuses while busy;
+        0 to 3600.
+      - When the wait fails after a write, the task fails with C(changed=true) and returns what was written.
     type: int
     default: 300
 '''

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import email.utils
 import json
-import random
 import time
 import traceback
 from urllib.parse import parse_qs, urlsplit
 
 from ansible_collections.hwcloud.elb.plugins.module_utils._auth import (
     AKSK, PASSWORD, TOKEN, AkSkAuth, CredentialError, choose_method, password_token_request)
+from ansible_collections.hwcloud.elb.plugins.module_utils._backoff import Backoff
 from ansible_collections.hwcloud.elb.plugins.module_utils._errors import ApiError, parse_error_body
 from ansible_collections.hwcloud.elb.plugins.module_utils._signer import canonical_query
 
@@ -29,15 +29,11 @@ else:
 
 USER_AGENT = 'hwcloud.elb-ansible'
 RETRY_STATUSES = frozenset((429, 502, 503, 504))
-BACKOFF_BASE = 0.5      # seconds; doubles with each retry
-BACKOFF_CAP = 20.0      # the longest a computed backoff sleeps
+RETRY_BASE = 0.5        # seconds; the backoff step doubles with each retry
+RETRY_CAP = 20.0        # the longest step a retry waits (before jitter)
 RETRY_AFTER_CAP = 60.0  # the longest a server's Retry-After is obeyed
-
-
-def backoff_delay(attempt, rand=random.random):
-    """Exponential backoff with equal jitter: half the step fixed, half random, so clients spread out."""
-    step = min(BACKOFF_CAP, BACKOFF_BASE * (2 ** attempt))
-    return step / 2 + rand() * step / 2
+# What an SSL error says when the endpoint answered in plain HTTP (OpenSSL's wording, old and new).
+PLAIN_HTTP_SIGNS = ('wrong version number', 'record layer failure', 'packet length too long', 'http request')
 
 
 def retry_after_seconds(value, now=time.time):
@@ -74,6 +70,15 @@ def next_marker(page, key):
     return None
 
 
+def _tls_hint(exc, url):
+    """What to do about a TLS failure: plain HTTP spoken on the port, or a certificate that is not trusted."""
+    if any(sign in str(exc).lower() for sign in PLAIN_HTTP_SIGNS):
+        return ('the endpoint answers in plain HTTP, not TLS: if it really serves plain HTTP, write its URL with '
+                'http:// (elb_endpoint or auth_url)')
+    return ('if the endpoint uses a private CA, set ca_path (HW_CA_BUNDLE; REQUESTS_CA_BUNDLE works too) to its PEM '
+            'bundle, or for a test endpoint set validate_certs: false')
+
+
 class ElbClient:
     """Talks to one ELB endpoint (and IAM when needed) for one module run.
 
@@ -81,7 +86,7 @@ class ElbClient:
     ``sleep`` is injectable so tests of the retry policy do not wait.
     """
 
-    def __init__(self, settings, on_secret=None, sleep=time.sleep):
+    def __init__(self, settings, on_secret=None, sleep=time.sleep, clock=time.monotonic):
         problems = settings.problems()
         if problems:
             raise CredentialError('; '.join(problems) + '.')
@@ -89,17 +94,22 @@ class ElbClient:
         self.method = choose_method(settings)
         self.on_secret = on_secret or (lambda secret: None)
         self.sleep = sleep
+        self.clock = clock
         self._project_id = settings.project_id
         self._authenticated = self.method != PASSWORD
         self.session = requests.Session()
-        # Passed with each request: a session-level False would lose to REQUESTS_CA_BUNDLE in the environment.
-        self.verify = settings.validate_certs
+        # Passed with each request: a session-level value would lose to REQUESTS_CA_BUNDLE in the environment.
+        self.verify = (settings.ca_path or True) if settings.validate_certs else False
         self.session.headers.update({'Content-Type': 'application/json', 'Accept': 'application/json',
                                      'User-Agent': USER_AGENT})
         if self.method == AKSK:
             self.session.auth = AkSkAuth(settings.access_key, settings.secret_key, settings.security_token)
         elif self.method == TOKEN:
             self.session.headers['X-Auth-Token'] = settings.auth_token
+
+    def backoff(self, deadline=None, budget=None, base=RETRY_BASE, cap=RETRY_CAP):
+        """A fresh backoff policy on this client's clock and sleep (``_backoff.Backoff``)."""
+        return Backoff(base=base, cap=cap, budget=budget, deadline=deadline, sleep=self.sleep, clock=self.clock)
 
     # -- identity ---------------------------------------------------------------------------------
 
@@ -181,30 +191,24 @@ class ElbClient:
         if query:
             url = url + '?' + canonical_query(query)
         data = None if body is None else json.dumps(body)
-        retries = self.settings.api_retries
-        attempt = 0
+        retry = self.backoff(budget=self.settings.api_retries)
         while True:
             try:
                 response = self.session.request(method, url, data=data, headers=headers, verify=self.verify,
                                                 timeout=self.settings.api_timeout)
             except requests.exceptions.SSLError as exc:
                 # Not transient: retrying cannot fix a certificate.
-                raise ApiError('TLS failed (%s); if the endpoint uses a private CA, point the REQUESTS_CA_BUNDLE '
-                               'environment variable at its bundle, or for a test endpoint set validate_certs: false'
-                               % exc, method=method, url=url)
+                raise ApiError('TLS failed (%s); %s' % (exc, _tls_hint(exc, url)), method=method, url=url)
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
                 unsent = _never_sent(exc)
-                if attempt >= retries or (method == 'POST' and not unsent):
-                    raise ApiError('no answer from the service after %d attempt(s): %s' % (attempt + 1, exc),
+                if retry.exhausted() or (method == 'POST' and not unsent):
+                    raise ApiError('no answer from the service after %d attempt(s): %s' % (retry.attempt + 1, exc),
                                    method=method, url=url, applied_unknown=not unsent)
-                self.sleep(backoff_delay(attempt))
-                attempt += 1
+                retry.pause()
                 continue
             status = response.status_code
-            if status in RETRY_STATUSES and attempt < retries and (method != 'POST' or status == 429):
-                delay = retry_after_seconds(response.headers.get('Retry-After'))
-                self.sleep(backoff_delay(attempt) if delay is None else delay)
-                attempt += 1
+            if status in RETRY_STATUSES and not retry.exhausted() and (method != 'POST' or status == 429):
+                retry.pause(at_least=retry_after_seconds(response.headers.get('Retry-After')))
                 continue
             if status >= 400:
                 code, message, request_id = parse_error_body(response.content)

@@ -11,14 +11,12 @@ A family is a ``Family`` declaration (see ``_family_v3.py``); nothing here knows
 from __future__ import annotations
 
 import re
-import time
 
 from ansible_collections.hwcloud.elb.plugins.module_utils._errors import ApiError
 
 UUID = r'[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}'
 HEX32 = r'[0-9a-f]{32}'
-POLL_FIRST = 1.0   # seconds before the first re-read of a busy balancer
-POLL_MAX = 5.0     # the longest pause between re-reads
+POLL_BASE, POLL_CAP = 2.0, 10.0   # re-reads of a busy balancer: pauses of 1-2 s, then 2-4 s, ..., at most 5-10 s
 
 
 class InputError(Exception):
@@ -27,6 +25,16 @@ class InputError(Exception):
 
 class ParentNotFound(InputError):
     """No pool or listener has the id or name the task gives."""
+
+
+class FailedAfterWrite(Exception):
+    """A write went through, then something after it failed (most often the wait for ACTIVE).
+
+    ``result`` is the module result as written (``changed`` true), so the failure can say what was done."""
+
+    def __init__(self, message, result):
+        super().__init__(message)
+        self.result = result
 
 
 class Lookup:
@@ -38,7 +46,7 @@ class Lookup:
         self.path = path                      # collection path; item at path/{id}
         self.wrapper = wrapper                # response key around one object, or None (flat)
         self.list_key = list_key              # response key around a list, or None (bare list)
-        self.id_pattern = re.compile('^(%s)$' % id_pattern)
+        self.id_pattern = re.compile(id_pattern)
         self.name_filter = name_filter        # whether the list call filters by name on the server
 
     def get(self, client, ident):
@@ -60,7 +68,7 @@ class Lookup:
 
     def matching(self, client, value, query=None):
         """Every object with the id ``value``, else with that name (narrowed by ``query``); empty when none."""
-        if self.id_pattern.match(value):
+        if self.id_pattern.fullmatch(value):
             found = self.get(client, value)
             if found is not None:
                 return [found]
@@ -99,10 +107,10 @@ class Parent(Lookup):
         if not (narrow and self.narrow_field):
             return super().find(client, value)
         balancer, where = narrow, ' in load balancer %s' % narrow
-        if self.narrow_by and not self.narrow_by.id_pattern.match(narrow):
+        if self.narrow_by and not self.narrow_by.id_pattern.fullmatch(narrow):
             balancer = self.narrow_by.find(client, narrow)['id']
             where = ' in load balancer %s (%s)' % (narrow, balancer)
-        if self.id_pattern.match(value):
+        if self.id_pattern.fullmatch(value):
             found = self.get(client, value)
             if found is not None:
                 if found.get(self.narrow_field) != balancer:  # both given, and they disagree
@@ -154,7 +162,7 @@ class Family:
     """
 
     def __init__(self, name, result_key, path, wrapper, fields, type_field, create_required, parent,
-                 loadbalancer, checks=()):
+                 loadbalancer, record, checks=()):
         self.name = name
         self.result_key = result_key
         self.path = path
@@ -166,6 +174,7 @@ class Family:
         self.create_required = create_required
         self.parent = parent
         self.loadbalancer = loadbalancer
+        self.record = record  # parent id -> the keys the service adds to a monitor it creates (check mode shows them)
         self.checks = checks
 
     def unwrap(self, data):
@@ -187,6 +196,8 @@ class Family:
                 problem = field.problem(desired[field.api_name], monitor_type)
                 if problem:
                     errors.append(problem)
+        if current is not None and monitor_type and desired.get(self.type_field) not in (None, current.get(self.type_field)):
+            errors.extend(self.kept_values_misfit(desired, monitor_type, current))
         warnings = []
         if parent is not None:
             for check in self.checks:
@@ -195,19 +206,32 @@ class Family:
         return errors, warnings
 
 
+    def kept_values_misfit(self, desired, new_type, current):
+        """On a type change, the values the monitor keeps (not given by the task) must suit the new type: the
+        service would otherwise hold a monitor its own create rule refuses (GRPC codes 0-99 on an HTTP check)."""
+        problems = []
+        for field in self.fields:
+            value = current.get(field.api_name)
+            if field.api_name in desired or value in (None, '') or (field.types and new_type not in field.types):
+                continue
+            if field.problem(value, new_type):
+                problems.append('type changes from %s to %s, but the monitor keeps %s %r, which a %s monitor cannot '
+                                'have; give %s for the new type in the same task.' % (
+                                    current.get(self.type_field), new_type, field.name, value, new_type, field.name))
+        return problems
+
+
 class Reconciler:
     """Brings one monitor to the state a task asks for; ``run`` returns the module result."""
 
-    def __init__(self, family, client, params, check_mode=False, diff_mode=False, warn=None, sleep=time.sleep,
-                 clock=time.monotonic):
+    def __init__(self, family, client, params, check_mode=False, diff_mode=False, warn=None, retries=0):
         self.family = family
         self.client = client
         self.params = params
         self.check_mode = check_mode
         self.diff_mode = diff_mode
         self.warn = warn or (lambda message: None)
-        self.sleep = sleep
-        self.clock = clock
+        self.retries = retries  # how often a create whose answer was lost may be tried again
         self.wait = params.get('wait', True)
         self.wait_timeout = params.get('wait_timeout') or 0
 
@@ -271,8 +295,8 @@ class Reconciler:
         if self.check_mode:
             predicted = self.predicted(body)
             return self.result(True, predicted, before={}, after=predicted)
-        attempts = self.client.settings.api_retries + 1
-        for attempt in range(attempts):
+        retry = self.client.backoff(budget=self.retries)
+        while True:
             try:
                 created = family.unwrap(self.write('POST', family.path, family.wrap(body), parent))
                 break
@@ -283,12 +307,14 @@ class Reconciler:
                 parent = family.parent.get(self.client, parent['id']) or parent
                 existing = self.read_monitor(parent)
                 if existing is not None:
-                    self.wait_active(parent)  # the create that did happen may have left the balancer busy
+                    self.wait_active(parent, self.result(True, existing, before={}, after=existing))
                     return self.update(parent, existing, desired, created=True)
-                if not err.applied_unknown or attempt + 1 == attempts:
+                if not err.applied_unknown or retry.exhausted():
                     raise
-        self.wait_active(parent)
-        return self.result(True, created, before={}, after=created)
+                retry.pause()  # the service is struggling (a 5xx or a dropped answer): give it room
+        result = self.result(True, created, before={}, after=created)
+        self.wait_active(parent, result)
+        return result
 
     def update(self, parent, current, desired, created=False):
         family = self.family
@@ -308,8 +334,9 @@ class Reconciler:
             return self.result(True, dict(current, **changes), before=before, after=after)
         path = '%s/%s' % (family.path, current['id'])
         updated = family.unwrap(self.write('PUT', path, family.wrap(changes), parent))
-        self.wait_active(parent)
-        return self.result(True, updated or dict(current, **changes), before=before, after=after)
+        result = self.result(True, updated or dict(current, **changes), before=before, after=after)
+        self.wait_active(parent, result)
+        return result
 
     def delete(self, parent, current):
         if current is None:
@@ -321,25 +348,22 @@ class Reconciler:
                 if err.status != 404:  # already gone is what we wanted
                     raise
             else:
-                self.wait_active(parent)
+                self.wait_active(parent, self.result(True, None, before=current, after={}))
         return self.result(True, None, before=current, after={})
 
     # -- writing and waiting ----------------------------------------------------------------------
 
     def write(self, method, path, body, parent):
         """One write; a 409 while the balancer is PENDING_* is retried until ``wait_timeout``."""
-        deadline = self.clock() + self.wait_timeout
-        pause = POLL_FIRST
+        busy = self.client.backoff(deadline=self.wait_timeout, base=POLL_BASE, cap=POLL_CAP)
         while True:
             try:
                 return self.client.request(method, path, body=body)
             except ApiError as err:
-                if err.status != 409 or self.clock() >= deadline:
+                # A 409 on an ACTIVE balancer is a real conflict (another writer, a quota): never retried.
+                if err.status != 409 or busy.exhausted() or not self.loadbalancer_status(parent).startswith('PENDING'):
                     raise
-                if not self.loadbalancer_status(parent).startswith('PENDING'):
-                    raise
-                self.sleep(min(pause, max(deadline - self.clock(), 0)))
-                pause = min(pause * 2, POLL_MAX)
+                busy.pause()
 
     def read_loadbalancer(self, parent):
         ident = self.family.parent.loadbalancer_id(parent)
@@ -349,32 +373,43 @@ class Reconciler:
         ident = self.family.parent.loadbalancer_id(parent)
         return self.family.loadbalancer.status(self.client, ident) if ident else 'ACTIVE'
 
-    def wait_active(self, parent):
-        """After a write, wait (if asked) until the balancer is ACTIVE again, at most ``wait_timeout``."""
+    def wait_active(self, parent, written):
+        """After a write, wait (if asked) until the balancer is ACTIVE again, at most ``wait_timeout``.
+
+        ``written`` is the result of the write: a failure here says the write happened (``FailedAfterWrite``)."""
         if not self.wait:
             return
-        deadline = self.clock() + self.wait_timeout
-        pause = POLL_FIRST
-        while True:
-            status = self.loadbalancer_status(parent)
-            if status == 'ACTIVE':
-                return
-            if status == 'ERROR' or self.clock() >= deadline:
-                raise InputError('load balancer %s is %s %s; the health check was written but the balancer did '
-                                 'not become ACTIVE%s.' % (
-                                     self.family.parent.loadbalancer_id(parent), status or 'in no known state',
-                                     'after %s s' % self.wait_timeout if status != 'ERROR' else 'now',
-                                     ' (raise wait_timeout, or set wait: false)' if status != 'ERROR' else ''))
-            self.sleep(min(pause, max(deadline - self.clock(), 0)))
-            pause = min(pause * 2, POLL_MAX)
+        ident = self.family.parent.loadbalancer_id(parent)
+        try:
+            status = self.client.backoff(deadline=self.wait_timeout, base=POLL_BASE, cap=POLL_CAP).poll(
+                lambda: self._settled(ident))
+        except ApiError as err:
+            raise FailedAfterWrite('The health check was written, but reading load balancer %s while waiting for it '
+                                   'to become ACTIVE failed: %s' % (ident, err), written)
+        if status == 'ACTIVE':
+            return
+        if status == 'ERROR':
+            why = 'is ERROR'
+        else:
+            why = 'did not become ACTIVE within wait_timeout (%s s; raise it, or set wait: false)' % self.wait_timeout
+        raise FailedAfterWrite('The health check was written, but load balancer %s %s.' % (ident, why), written)
+
+    def _settled(self, ident):
+        """The balancer's status once it is ACTIVE or ERROR, else None (keep polling)."""
+        status = self.family.loadbalancer.status(self.client, ident) if ident else 'ACTIVE'
+        return status if status in ('ACTIVE', 'ERROR') else None
 
     # -- results ----------------------------------------------------------------------------------
 
     def predicted(self, body):
-        """What a create would hold: what is sent plus the service's defaults for the rest."""
-        monitor_type = body.get(self.family.type_field)
-        predicted = dict(body)
-        for field in self.family.fields:
+        """What a create would hold, in the shape the service answers: what is sent, the service's defaults for
+        the rest, and the keys it adds (``id`` and the like, None until it exists)."""
+        family = self.family
+        monitor_type = body.get(family.type_field)
+        parent_id = body[family.parent.body_field]
+        predicted = dict((name, value) for name, value in body.items() if name != family.parent.body_field)
+        predicted.update(family.record(parent_id))
+        for field in family.fields:
             if field.api_name not in predicted and (not field.types or monitor_type in field.types):
                 predicted[field.api_name] = field.server_default(monitor_type)
         return predicted

@@ -76,5 +76,6 @@ FAMILY = Family(
                   narrow_by=Lookup(kind='load balancer', option='loadbalancer', path=LOADBALANCERS, wrapper=None,
                                    list_key='loadbalancers', id_pattern=HEX32)),
     loadbalancer=LoadBalancer(LOADBALANCERS, None, status_field='status'),
+    record=lambda listener_id: dict(id=None, listener_id=listener_id, create_time=None, update_time=None),
     checks=(_checks.type_fits_protocol('healthcheck_protocol', COMPATIBLE), udp_not_on_internal),
 )

@@ -137,5 +137,6 @@ FAMILY = Family(
                   link_field='healthmonitor_id', body_field='pool_id', id_pattern=UUID,
                   loadbalancer_id=_pool_loadbalancer),
     loadbalancer=LoadBalancer('/v2.0/lbaas/loadbalancers', 'loadbalancer'),
+    record=lambda pool_id: dict(id=None, project_id=None, tenant_id=None, pools=[{'id': pool_id}]),
     checks=(type_rules, reserved_not_kept, _checks.timeout_below_delay('timeout', 'delay')),
 )

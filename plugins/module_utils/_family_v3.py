@@ -64,6 +64,7 @@ FAMILY = Family(
                   link_field='healthmonitor_id', body_field='pool_id', id_pattern=UUID,
                   loadbalancer_id=_pool_loadbalancer),
     loadbalancer=LoadBalancer('/v3/{project_id}/elb/loadbalancers', 'loadbalancer'),
+    record=lambda pool_id: dict(id=None, project_id=None, pools=[{'id': pool_id}], created_at=None, updated_at=None),
     checks=(_checks.type_fits_protocol('type', COMPATIBLE),
             _checks.port_required_for_any_port('monitor_port'),
             _checks.timeout_below_delay('timeout', 'delay')),

@@ -31,12 +31,24 @@ def canonical_codes(value):
     return ','.join(str(a) if a == b else '%d-%d' % (a, b) for a, b in runs)
 
 
-CODES_PATTERN = re.compile(r'^\s*\d{1,3}(\s*-\s*\d{1,3})?(\s*,\s*\d{1,3}(\s*-\s*\d{1,3})?)*\s*$')
+# Spaces (not tabs or newlines) may surround the numbers; the whole string must match.
+CODES_PATTERN = re.compile(r' *\d{1,3}( *- *\d{1,3})?( *, *\d{1,3}( *- *\d{1,3})?)* *')
+# C0 and C1 control characters and DEL: no option of the collection means anything by them (CR, LF, ESC, NUL...).
+CONTROL = re.compile(r'[\x00-\x1f\x7f-\x9f]')
+
+
+def control_problem(name, value):
+    """Return None, or a sentence naming the option and the first control character in ``value``."""
+    found = CONTROL.search(value) if isinstance(value, str) else None
+    if not found:
+        return None
+    return ('%s is %r, which contains a control character (%r at position %d); control characters (tab, CR, LF, '
+            'ESC, NUL and the like) are not allowed in any option.' % (name, value, found.group(), found.start()))
 
 
 def check_codes(value, low, high):
     """Return None, or why ``value`` is not a valid expected_codes string for codes low..high."""
-    if not CODES_PATTERN.match(str(value)):
+    if not CODES_PATTERN.fullmatch(str(value)):
         return 'a code (200), a list (200,202) or a range (200-204), or a mix of these'
     for token in str(value).split(','):
         first, _sep, last = token.strip().partition('-')
@@ -110,21 +122,33 @@ class Field:
         return self.canonical(wanted) == self.canonical(current)
 
     def problem(self, value, monitor_type=None):
-        """Return None, or a sentence naming the option, the value and what is allowed."""
+        """Return None, or a sentence naming the option, the value and what is allowed.
+
+        ``monitor_type`` None means not known yet (an update that does not give the type): rules that depend on
+        the type wait until the monitor has been read.
+        """
+        control = control_problem(self.name, value)
+        if control:
+            return control
+        if self.kind == 'int' and isinstance(value, bool):  # YAML yes/true is a bool, and bool is an int in Python
+            return self._bad(value, 'a whole number from %s to %s, not a boolean' % (self.minimum, self.maximum))
         if self.kind == 'enum' and str(value).upper() not in [c.upper() for c in self.choices]:
             return self._bad(value, 'one of %s (any case)' % ', '.join(self.choices))
         if self.kind == 'int':
             if (self.minimum is not None and value < self.minimum) or (self.maximum is not None and value > self.maximum):
                 return self._bad(value, 'a whole number from %s to %s' % (self.minimum, self.maximum))
         if self.kind == 'codes':
-            low, high = self.code_range(monitor_type) if callable(self.code_range) else self.code_range
+            if callable(self.code_range):
+                low, high = self.code_range(monitor_type) if monitor_type else (0, 999)
+            else:
+                low, high = self.code_range
             why = check_codes(value, low, high)
             if why:
                 return self._bad(value, why)
         if self.kind == 'str':
             if self.max_length is not None and len(value) > self.max_length:
                 return self._bad(value, 'at most %d characters (it has %d)' % (self.max_length, len(value)))
-            if self.pattern and not self.pattern.match(value):
+            if self.pattern and not self.pattern.fullmatch(value):
                 return self._bad(value, self.pattern_hint)
         if self.types and monitor_type and monitor_type not in self.types:
             return ('%s is only used by monitors of type %s, not %s; remove it or change the type.'

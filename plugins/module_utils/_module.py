@@ -6,39 +6,86 @@ and turning failures into ``fail_json`` (never a traceback) with secrets masked.
 
 from __future__ import annotations
 
+import traceback
+
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible.module_utils.common import parameters
-from ansible.module_utils.common.validation import check_type_int
+from ansible.module_utils.common.validation import check_type_float, check_type_int, check_type_path, check_type_str
 
 from ansible_collections.hwcloud.elb.plugins.module_utils._auth import CredentialError
 from ansible_collections.hwcloud.elb.plugins.module_utils._client import REQUESTS_IMPORT_ERROR, ElbClient
 from ansible_collections.hwcloud.elb.plugins.module_utils._connection import CONNECTION_ARGUMENT_SPEC, ConnectionSettings
-from ansible_collections.hwcloud.elb.plugins.module_utils._engine import InputError, Reconciler
+from ansible_collections.hwcloud.elb.plugins.module_utils._engine import FailedAfterWrite, InputError, Reconciler
 from ansible_collections.hwcloud.elb.plugins.module_utils._errors import ApiError
+from ansible_collections.hwcloud.elb.plugins.module_utils._fields import CONTROL
 
+MAX_WAIT_TIMEOUT = 3600
 MONITOR_STATE_ARGUMENT_SPEC = dict(
     state=dict(type='str', choices=['present', 'absent'], default='present'),
     wait=dict(type='bool', default=True),
     wait_timeout=dict(type='int', default=300),
 )
+# Options that are whole numbers of a bounded range, wherever a module has them.
+BOUNDS = {'wait_timeout': (0, MAX_WAIT_TIMEOUT)}
 
 
-def _int_without_overflow(value):
-    """ansible-core's int check lets OverflowError escape for 'inf' (a traceback instead of a message)."""
+def _strict_int(value):
+    """ansible-core's int check takes a bool (YAML yes is True, and True is an int in Python) and lets
+    OverflowError escape for 'inf' (a traceback instead of a message); this one refuses both."""
+    if isinstance(value, bool):
+        raise TypeError('%r is a boolean (YAML yes/no/true/false), not a whole number' % (value,))
     try:
         return check_type_int(value)
     except OverflowError:
         raise TypeError('%r cannot be converted to an int' % (value,))
 
 
-def _guard_int_validation():
-    """Swap in the guarded int check, in this module process only, where ansible-core has that flaw."""
-    try:
-        check_type_int('inf')
-    except OverflowError:
-        parameters.DEFAULT_TYPE_VALIDATORS['int'] = _int_without_overflow
-    except TypeError:
-        pass
+def _strict_float(value):
+    """ansible-core's float check turns True into 1.0; a number of seconds is never a boolean."""
+    if isinstance(value, bool):
+        raise TypeError('%r is a boolean (YAML yes/no/true/false), not a number' % (value,))
+    return check_type_float(value)
+
+
+def _not_text(value):
+    """A value no string option takes: a YAML yes (a bool), a list or a dict. Numbers become strings (200)."""
+    return isinstance(value, (bool, list, dict, tuple, set))
+
+
+def _refuse_control_characters(value):
+    """Inside type validation, so it fails before ansible-core logs the arguments (a NUL breaks its syslog call).
+    The value is not repeated: it may be a secret."""
+    found = CONTROL.search(value) if isinstance(value, str) else None
+    if found:
+        raise TypeError('it contains a control character (%r at position %d); control characters (tab, CR, LF, '
+                        'ESC, NUL and the like) are not allowed in any option' % (found.group(), found.start()))
+
+
+def _strict_str(value, **kwargs):
+    """ansible-core's str check turns anything into its repr ("['a']", "True"); this one refuses what is not text."""
+    if _not_text(value):
+        raise TypeError('%r is a %s, not a string' % (value, type(value).__name__))
+    _refuse_control_characters(value)
+    return check_type_str(value, **kwargs)
+
+
+def _strict_path(value):
+    if _not_text(value):
+        raise TypeError('%r is a %s, not a path' % (value, type(value).__name__))
+    _refuse_control_characters(value)
+    return check_type_path(value)
+
+
+def _strict_type_validation():
+    """Swap in the strict checks, in this module process only: the documented types stay int, float, str, path."""
+    parameters.DEFAULT_TYPE_VALIDATORS.update(int=_strict_int, float=_strict_float, str=_strict_str, path=_strict_path)
+
+
+def bound_problems(params):
+    """Options out of their bounds."""
+    return ['%s is %r; it must be a whole number from %d to %d.' % ((name, params[name]) + bounds)
+            for name, bounds in BOUNDS.items()
+            if params.get(name) is not None and not bounds[0] <= params[name] <= bounds[1]]
 
 
 class ElbModule:
@@ -47,10 +94,15 @@ class ElbModule:
     def __init__(self, argument_spec, **kwargs):
         spec = dict(CONNECTION_ARGUMENT_SPEC)
         spec.update(argument_spec)
-        _guard_int_validation()
+        _strict_type_validation()
         self.ansible = AnsibleModule(argument_spec=spec, **kwargs)
         if REQUESTS_IMPORT_ERROR:
             self.ansible.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
+        # Everything that can be known wrong without the service fails here, before any call.
+        self.settings = ConnectionSettings(self.params)
+        problems = bound_problems(self.params) + self.settings.problems()
+        if problems:
+            self.ansible.fail_json(msg=' '.join(problem.rstrip('.') + '.' for problem in problems))
         self._client = None
 
     @property
@@ -61,7 +113,7 @@ class ElbModule:
     def client(self):
         if self._client is None:
             # Tokens learned at run time join the no_log values, so no output can show them.
-            self._client = ElbClient(ConnectionSettings(self.params), on_secret=self.ansible.no_log_values.add)
+            self._client = ElbClient(self.settings, on_secret=self.ansible.no_log_values.add)
         return self._client
 
     def run(self, work):
@@ -72,6 +124,11 @@ class ElbModule:
             self.ansible.fail_json(msg=str(err))
         except ApiError as err:
             self.ansible.fail_json(**err.fail_kwargs())
+        except FailedAfterWrite as err:
+            self.ansible.fail_json(msg=str(err), **err.result)
+        except Exception as err:  # pylint: disable=broad-exception-caught  # a bug of ours: keep the traceback for -vvv
+            self.ansible.fail_json(msg='Unexpected error in hwcloud.elb (please report it): %s: %s' % (
+                type(err).__name__, err), exception=traceback.format_exc())
         self.ansible.exit_json(**result)
 
 
@@ -89,7 +146,8 @@ def run_monitor_module(family, identity, **module_kwargs):
 
     def reconcile(module):
         reconciler = Reconciler(family, module.client, module.params, check_mode=module.ansible.check_mode,
-                                diff_mode=module.ansible._diff, warn=module.ansible.warn)
+                                diff_mode=module.ansible._diff, warn=module.ansible.warn,
+                                retries=module.settings.api_retries)
         return reconciler.run()
 
     module.run(reconcile)

@@ -49,13 +49,38 @@ def _given(params):
     return given
 
 
+def _value_problems(family, given):
+    """Filter values the family's own field rules refuse (a delay of 0, a type of PING, a YAML yes for a number)."""
+    problems = []
+    for name, values in given.items():
+        field = family.by_name.get(name)
+        for value in (values if isinstance(values, list) else [values]):
+            if field is not None and field.kind == 'int' and isinstance(value, str):
+                if not value.strip().isdigit():
+                    problems.append('%s is %r; each value must be a whole number.' % (name, value))
+                    break
+                value = int(value)
+            problem = field.problem(value) if field is not None else None
+            if problem:
+                problems.append(problem)
+                break
+    if family.name == 'v1':  # classic ids become part of the URL path
+        bad = [ident for ident in given.get('id') or [] if not family.parent.id_pattern.fullmatch(ident)]
+        if bad:
+            problems.append('id is %r; a classic health check id is 32 lowercase hexadecimal characters.' % bad[0])
+    return problems
+
+
 def check_filters(params):
-    """Fail, naming them, on filters the chosen API version does not take."""
+    """Fail, naming them, on filters the chosen API version does not take or values it cannot match."""
     version = params['api_version']
     wrong = sorted(set(_given(params)) - ALLOWED[version])
     if wrong:
         raise InputError('%s cannot filter %s health checks; with api_version %s use %s.' % (
             ', '.join(wrong), version, version, ', '.join(sorted(ALLOWED[version]))))
+    problems = _value_problems(FAMILIES[version], _given(params))
+    if problems:
+        raise InputError(' '.join(problems))
     if version == 'v2':
         several = sorted(name for name, value in _given(params).items() if isinstance(value, list) and len(value) > 1)
         if several:
@@ -114,7 +139,7 @@ def _listeners(client, family, params):
     query = {}
     if params.get('loadbalancer'):
         balancer = params['loadbalancer']
-        if not parent.narrow_by.id_pattern.match(balancer):  # an id needs no look-up
+        if not parent.narrow_by.id_pattern.fullmatch(balancer):  # an id needs no look-up
             try:
                 balancer = parent.narrow_by.find(client, balancer)['id']
             except ParentNotFound:

@@ -66,10 +66,12 @@ def render_injectors(credential_type, inputs):
 
 
 def connection_fragment_env():
-    """The HW_* variables the connection options document (doc fragment), without the retry count."""
+    """The HW_* variables the connection options document (doc fragment), without the retry count and the CA
+    bundle: a private CA belongs in the execution environment's trust store (docs/awx/credential-type.md), and
+    AWX would inject an empty file for a credential that has none."""
     with open(os.path.join(ROOT, 'plugins', 'doc_fragments', 'connection.py'), encoding='utf-8') as handle:
         names = set(re.findall(r'E\((HW_[A-Z_]+)\)', handle.read()))
-    return names - {'HW_MAX_RETRIES'}
+    return names - {'HW_MAX_RETRIES', 'HW_CA_BUNDLE'}
 
 
 def test_credential_type_is_a_valid_awx_credential_type():

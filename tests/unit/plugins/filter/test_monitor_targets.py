@@ -221,22 +221,38 @@ def _role_tasks(role):
         return yaml.safe_load(handle)
 
 
+def _family_tasks(api_version):
+    with open(os.path.join(ROOT, 'roles', 'http_monitor', 'tasks', api_version + '.yml'), encoding='utf-8') as handle:
+        return yaml.safe_load(handle)
+
+
 @pytest.mark.parametrize('kind', ['http', 'tcp'])
-def test_each_role_task_passes_every_option_the_filter_can_send(kind):
+def test_each_role_resolves_its_targets_then_runs_the_shared_family_tasks(kind):
     role = kind + '_monitor'
     tasks = _role_tasks(role)
     resolve = tasks[0]['ansible.builtin.set_fact'][role + '_resolved']
     assert "hwcloud.elb.monitor_targets('%s'" % kind in resolve
-    for api_version, family in FAMILIES.items():
-        task = next(t for t in tasks if family['module'] in t)
-        assert task['when'] == "%s_api_version == '%s'" % (role, api_version)
-        assert task['loop'] == '{{ %s_resolved }}' % role
-        wanted = {family['identity'], 'state'} | set(family['narrowing']) | {family['options']['type']}
-        wanted |= {family['options'][key] for key in KIND_KEYS[kind] if key not in family['lacks']}
-        args = task[family['module']]
-        assert set(args) == wanted, (role, api_version)
-        for option, value in args.items():
-            assert value.startswith('{{ item.%s ' % option), (role, option, value)
+    if kind == 'http':
+        assert tasks[1]['ansible.builtin.include_tasks'] == '{{ http_monitor_api_version }}.yml'
+    else:
+        include = tasks[1]['ansible.builtin.include_role']
+        assert include == {'name': 'hwcloud.elb.http_monitor', 'tasks_from': '{{ tcp_monitor_api_version }}.yml'}
+        assert tasks[1]['vars'] == {'http_monitor_resolved': '{{ tcp_monitor_resolved }}'}
+
+
+@pytest.mark.parametrize('api_version', sorted(FAMILIES))
+def test_each_family_task_file_passes_every_option_the_filter_can_send(api_version):
+    """The preview (check mode) and the write pass the same arguments: every key either role can resolve to."""
+    family = FAMILIES[api_version]
+    preview, write = _family_tasks(api_version)
+    wanted = {family['identity'], 'state'} | set(family['narrowing']) | {family['options']['type']}
+    wanted |= {family['options'][key] for key in KIND_KEYS['http'] + KIND_KEYS['tcp'] if key not in family['lacks']}
+    assert preview[family['module']] == write[family['module']]
+    assert set(preview[family['module']]) == wanted
+    for option, value in preview[family['module']].items():
+        assert value.startswith('{{ item.%s ' % option), (api_version, option, value)
+    assert preview['check_mode'] is True and preview['loop'] == write['loop'] == '{{ http_monitor_resolved }}'
+    assert write['when'] == 'http_monitor_preview.results[http_monitor_index] is changed'
 
 
 @pytest.mark.parametrize('kind', ['http', 'tcp'])

@@ -7,26 +7,25 @@ from __future__ import annotations
 import copy
 import uuid
 
+from ansible_collections.hwcloud.elb.plugins.module_utils._backoff import Backoff
 from ansible_collections.hwcloud.elb.plugins.module_utils._errors import ApiError
 
 LB = '11111111-1111-4111-8111-111111111111'
-
-
-class Settings:
-    api_retries = 2
 
 
 class FakeV3:
     """Pools and monitors of one balancer; records every call as (method, path)."""
 
     def __init__(self, pools=None):
-        self.settings = Settings()
         self.calls = []
         self.pools = {}
         self.monitors = {}
         self.lb_status = ['ACTIVE']  # consumed one per balancer read; the last one sticks
         self.lose_next_post = False
         self.pending_writes = 0       # how many writes answer 409 first
+        self.conflicts = 0            # how many writes answer 409 although the balancer is ACTIVE
+        self.failing_posts = 0        # how many creates answer 503 without acting
+        self.sleeps = []
         for name, protocol in (pools or {'web': 'HTTP', 'db': 'TCP', 'dns': 'UDP'}).items():
             pool_id = str(uuid.uuid4())
             self.pools[pool_id] = {'id': pool_id, 'name': name, 'protocol': protocol, 'healthmonitor_id': '',
@@ -34,6 +33,10 @@ class FakeV3:
 
     def writes(self):
         return [call for call in self.calls if call[0] != 'GET']
+
+    def backoff(self, **kwargs):
+        """The client's backoff policy, sleeping into ``self.sleeps`` instead of the clock."""
+        return Backoff(sleep=self.sleeps.append, clock=lambda: sum(self.sleeps), **kwargs)
 
     def get(self, path, query=None):
         return self.request('GET', path, query=query)
@@ -48,6 +51,12 @@ class FakeV3:
         if method != 'GET' and self.pending_writes:
             self.pending_writes -= 1
             raise ApiError('busy', status=409, error_code='ELB.8907')
+        if method != 'GET' and self.conflicts:
+            self.conflicts -= 1
+            raise ApiError('quota exceeded', status=409, error_code='ELB.1071')
+        if method == 'POST' and self.failing_posts:
+            self.failing_posts -= 1
+            raise ApiError('service unavailable', status=503, applied_unknown=True)
         if kind == 'pools':
             if ident:
                 if ident not in self.pools:

@@ -10,11 +10,8 @@ from __future__ import annotations
 import copy
 import uuid
 
+from ansible_collections.hwcloud.elb.plugins.module_utils._backoff import Backoff
 from ansible_collections.hwcloud.elb.plugins.module_utils._errors import ApiError
-
-
-class Settings:
-    api_retries = 2
 
 
 def hex_id():
@@ -25,7 +22,6 @@ class FakeV1:
     """Classic balancers with their listeners and checks; records every call as (method, path, query)."""
 
     def __init__(self):
-        self.settings = Settings()
         self.calls = []
         self.balancers = {}
         self.listeners = {}
@@ -59,6 +55,10 @@ class FakeV1:
 
     def reads(self, kind):
         return [call for call in self.calls if call[0] == 'GET' and '/elbaas/%s' % kind in call[1]]
+
+    @staticmethod
+    def backoff(**kwargs):
+        return Backoff(sleep=lambda seconds: None, **kwargs)
 
     def get(self, path, query=None):
         return self.request('GET', path, query=query)

@@ -12,7 +12,7 @@ from urllib3.exceptions import NewConnectionError
 
 from ansible_collections.hwcloud.elb.plugins.module_utils import _client
 from ansible_collections.hwcloud.elb.plugins.module_utils._auth import CredentialError
-from ansible_collections.hwcloud.elb.plugins.module_utils._client import ElbClient, backoff_delay, retry_after_seconds
+from ansible_collections.hwcloud.elb.plugins.module_utils._client import ElbClient, retry_after_seconds
 from ansible_collections.hwcloud.elb.plugins.module_utils._connection import ConnectionSettings
 from ansible_collections.hwcloud.elb.plugins.module_utils._errors import ApiError
 
@@ -88,7 +88,7 @@ def test_zero_retries_means_one_attempt():
 def test_retry_after_is_honoured():
     client, sleeps = make_client([answer(429, headers={'Retry-After': '7'}), answer(200, {})])
     client.get('/x')
-    assert sleeps == [7.0]
+    assert len(sleeps) == 1 and 7.25 <= sleeps[0] <= 7.5  # the server's minimum, plus a jittered step
 
 
 def test_dropped_connections_are_retried_for_safe_methods():
@@ -128,12 +128,6 @@ def test_request_id_falls_back_to_the_header():
     with pytest.raises(ApiError) as info:
         client.get('/x')
     assert info.value.request_id == 'hdr-id' and info.value.error_code == 'HTTPNotFound'
-
-
-def test_backoff_grows_and_is_jittered():
-    assert backoff_delay(0, rand=lambda: 0) == 0.25 and backoff_delay(0, rand=lambda: 1) == 0.5
-    assert backoff_delay(3, rand=lambda: 0) == 2.0
-    assert backoff_delay(30, rand=lambda: 1) == _client.BACKOFF_CAP
 
 
 def test_retry_after_parsing():
@@ -202,7 +196,7 @@ def test_tls_failures_are_not_retried_and_say_what_to_do():
     client, sleeps = make_client([requests.exceptions.SSLError('certificate verify failed: self-signed certificate')])
     with pytest.raises(ApiError) as info:
         client.get('/x')
-    assert 'certificate verify failed' in str(info.value) and 'REQUESTS_CA_BUNDLE' in str(info.value)
+    assert 'certificate verify failed' in str(info.value) and 'ca_path (HW_CA_BUNDLE' in str(info.value)
     assert len(client.session.calls) == 1 and not sleeps
 
 
@@ -216,3 +210,19 @@ def test_credential_failures_say_which(status, body, hint):
     with pytest.raises(ApiError) as info:
         client.get('/x')
     assert hint in str(info.value) and '\n' not in str(info.value)
+
+
+def test_tls_failure_against_a_plain_http_port_says_so():
+    client, _sleeps = make_client([requests.exceptions.SSLError('[SSL: WRONG_VERSION_NUMBER] wrong version number')])
+    with pytest.raises(ApiError) as info:
+        client.get('/x')
+    assert 'answers in plain HTTP' in str(info.value) and 'http://' in str(info.value)
+    assert 'private CA' not in str(info.value)
+
+
+def test_ca_path_is_the_trust_store_only_while_verifying(tmp_path):
+    bundle = tmp_path / 'ca.pem'
+    bundle.write_text('-----BEGIN CERTIFICATE-----\n')
+    assert make_client([], ca_path=str(bundle))[0].verify == str(bundle)
+    assert make_client([], ca_path=str(bundle), validate_certs=False)[0].verify is False
+    assert make_client([])[0].verify is True

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.hwcloud.elb.plugins.module_utils._engine import InputError, Reconciler
+from ansible_collections.hwcloud.elb.plugins.module_utils._engine import FailedAfterWrite, InputError, Reconciler
+from ansible_collections.hwcloud.elb.plugins.module_utils._errors import ApiError
 from ansible_collections.hwcloud.elb.plugins.module_utils._family_v3 import FAMILY
 
 from .fake_elb import FakeV3
@@ -20,7 +21,7 @@ def run(api, params, check_mode=False, diff_mode=False):
     warnings = []
     options = dict(BASE, **params)
     result = Reconciler(FAMILY, api, options, check_mode=check_mode, diff_mode=diff_mode, warn=warnings.append,
-                        sleep=lambda s: None).run()
+                        retries=2).run()
     result['warnings'] = warnings
     return result
 
@@ -158,3 +159,58 @@ def test_pool_by_id():
     pool_id = next(iter(api.pools))
     result = run(api, dict(HTTP, pool=pool_id))
     assert result['healthmonitor']['pool_id'] == pool_id
+
+
+def test_a_create_answered_503_backs_off_before_each_new_try():
+    """Each failed create is followed by a look for the monitor, then a jittered pause, then a new POST."""
+    api = FakeV3()
+    api.failing_posts = 2
+    result = run(api, HTTP)
+    assert result['changed'] and [c[0] for c in api.writes()] == ['POST', 'POST', 'POST']
+    assert len(api.sleeps) == 2 and api.sleeps[1] > api.sleeps[0] > 0
+
+
+def test_a_create_that_keeps_failing_stops_after_the_retry_budget():
+    api = FakeV3()
+    api.failing_posts = 10
+    with pytest.raises(ApiError):
+        run(api, HTTP)
+    assert [c[0] for c in api.writes()] == ['POST'] * 3 and len(api.sleeps) == 2 and api.monitors == {}
+
+
+def test_a_409_on_an_active_balancer_is_a_real_conflict_and_fails_at_once():
+    """Kills the mutation that treats every 409 as "balancer busy": that would retry until wait_timeout."""
+    api = FakeV3()
+    run(api, HTTP)
+    api.conflicts = 1
+    api.calls.clear()
+    with pytest.raises(ApiError) as info:
+        run(api, dict(HTTP, delay=9))
+    assert info.value.status == 409 and [c[0] for c in api.writes()] == ['PUT'] and api.sleeps == []
+
+
+def test_a_409_while_pending_is_retried_until_active():
+    api = FakeV3()
+    run(api, HTTP)
+    api.pending_writes, api.lb_status = 2, ['PENDING_UPDATE', 'PENDING_UPDATE', 'ACTIVE']
+    api.calls.clear()
+    result = run(api, dict(HTTP, delay=9))
+    assert result['changed'] and [c[0] for c in api.writes()] == ['PUT'] * 3 and len(api.sleeps) == 2
+
+
+def test_a_failed_wait_after_the_write_reports_the_write():
+    api = FakeV3()
+    api.lb_status = ['ERROR']
+    with pytest.raises(FailedAfterWrite) as info:
+        run(api, HTTP)
+    assert 'was written' in str(info.value) and 'ERROR' in str(info.value)
+    assert info.value.result['changed'] is True and info.value.result['healthmonitor']['id'] in api.monitors
+
+
+def test_a_partial_update_of_a_grpc_monitor_takes_the_range_of_the_type_it_holds():
+    api = FakeV3()
+    run(api, dict(pool='web', type='GRPC', delay=5, timeout=3, max_retries=3, expected_codes='0'))
+    assert run(api, dict(pool='web', expected_codes='0-5'))['changed']
+    with pytest.raises(InputError) as info:
+        run(api, dict(pool='web', type='HTTP'))
+    assert "keeps expected_codes '0-5'" in str(info.value)

@@ -22,7 +22,7 @@ HTTP = dict(listener='http', healthcheck_protocol='HTTP', healthcheck_uri='/heal
 
 def run(api, check_mode=False, diff_mode=False, warnings=None, **params):
     return Reconciler(FAMILY, api, dict(BASE, **params), check_mode=check_mode, diff_mode=diff_mode,
-                      warn=(warnings if warnings is not None else []).append, sleep=lambda s: None).run()
+                      warn=(warnings if warnings is not None else []).append, retries=2).run()
 
 
 def test_create_by_name_then_a_second_run_is_a_no_op_with_two_gets():

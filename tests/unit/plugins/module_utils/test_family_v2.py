@@ -24,7 +24,7 @@ def run(api, *layers, check_mode=False, diff_mode=False, **params):
         options.update(layer)
     warnings = []
     result = Reconciler(FAMILY, api, options, check_mode=check_mode, diff_mode=diff_mode, warn=warnings.append,
-                        sleep=lambda s: None).run()
+                        retries=2).run()
     return result, warnings
 
 

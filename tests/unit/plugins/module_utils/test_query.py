@@ -31,14 +31,18 @@ def test_false_is_a_filter():
     (dict(api_version='v2', enterprise_project_id=['e']), 'enterprise_project_id cannot filter v2'),
     (dict(api_version='v3', listener='l', loadbalancer='b'), 'listener, loadbalancer cannot filter v3'),
     (dict(api_version='v2', delay=['5', '6']), "delay is ['5', '6']: the v2 API filters on one value at a time"),
+    (dict(api_version='v3', delay=['0']), 'delay is 0; it must be a whole number from 1 to 50'),
+    (dict(api_version='v3', delay=['True']), "delay is 'True'; each value must be a whole number"),
+    (dict(api_version='v3', type=['PING']), 'type is .PING.; it must be one of'),
+    (dict(api_version='v1', id=['../x']), "id is '../x'; a classic health check id is 32"),
 ])
 def test_filters_a_version_does_not_take(given, message):
     with pytest.raises(InputError, match=message.replace('[', r'\[').replace(']', r'\]')):
         _query.check_filters(params(**given))
 
 
-@pytest.mark.parametrize('given', [dict(api_version='v3', type=['A', 'B'], pool='p', timeout=3),
+@pytest.mark.parametrize('given', [dict(api_version='v3', type=['TCP', 'http'], pool='p', timeout=3),
                                    dict(api_version='v2', name=['one'], pool='p'),
-                                   dict(api_version='v1', listener='l', loadbalancer='b', id=['x'])])
+                                   dict(api_version='v1', listener='l', loadbalancer='b', id=['0123456789abcdef0123456789abcdef'])])
 def test_filters_each_version_takes(given):
     _query.check_filters(params(**given))

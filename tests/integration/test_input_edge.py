@@ -1,0 +1,119 @@
+# Copyright: hwcloud.elb contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The input edge, swept: every option of every module, each with the wrong values of its declared type.
+
+For each (module, option, bad value) the module runs in-process against the real emulator over HTTP and must
+fail with a message naming that option, make no write (the emulator's stats), and show no traceback. The
+catalogue is by type, so a new option is swept the day it is declared. The roles' edge is in test_input_edge_play.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import io
+import json
+
+import pytest
+from ansible.module_utils import basic
+from ansible.module_utils.testing import patch_module_args
+
+from .conftest import AK, PROJECT_ID, SK
+
+# A task each module accepts, the base that one bad option at a time is put into.
+VALID = {
+    'healthmonitor_v3': dict(pool='demo-http-pool', type='HTTP', delay=5, timeout=3, max_retries=3),
+    'healthmonitor_v2': dict(pool='shared-http-pool', type='HTTP', delay=5, timeout=3, max_retries=3),
+    'healthcheck_v1': dict(listener='classic-http-listener', healthcheck_protocol='HTTP'),
+    'healthmonitor_info': dict(api_version='v3'),
+    'healthmonitor_facts': dict(api_version='v3'),
+}
+
+CONTROL = ['x\n', '/x\n', 'a\rb', 'a\x1b[31mb', 'a\x00b', '\t', 'a\x7fb', 'a\x85b']
+NOT_SCALAR = [['a-list-item'], {'a-key': 1}]  # longer than one letter: a secret's value is masked everywhere
+# Wrong values by declared type: none of them may reach the service.
+BAD = {
+    'int': [True, False, 'yes', 'five', 1.5, '1.5', 'nan', 'inf', '-inf', '1e400', 10 ** 30, -1] + NOT_SCALAR,
+    'float': [True, False, 'fast', 'nan', 'inf', '-inf', -1, 0, 10 ** 9] + NOT_SCALAR,
+    'bool': ['maybe', 5, -1, 'nan', 2.5] + NOT_SCALAR,
+    'str': CONTROL + NOT_SCALAR,
+    'path': CONTROL + NOT_SCALAR,
+    'list': [[value] for value in CONTROL] + [{'a': 1}],
+}
+# Options of a monitor module whose every value is meaningful to the service: over-long and out-of-set values.
+OVERLONG = 'x' * 5000
+ENDPOINTS = ['127.0.0.1:1234', 'elb.example.internal', 'ftp://elb.example.com', 'http://[::1', 'https://',
+             'http://host:99999', 'http://host:0', 'https://elb.example.com/?a=1', 'https://elb.example.com/#f',
+             'https://user:secret@elb.example.com', 'https://exa mple.com', 'file:///etc/passwd']
+
+
+class _Captured(Exception):
+    pass
+
+
+def module_spec(name):
+    """The module object and its whole argument spec (connection options included)."""
+    module = importlib.import_module('ansible_collections.hwcloud.elb.plugins.modules.' + name)
+    captured = {}
+
+    def capture(self, argument_spec, **kwargs):
+        captured.update(argument_spec)
+        raise _Captured()
+
+    original = basic.AnsibleModule.__init__
+    basic.AnsibleModule.__init__ = capture
+    try:
+        module.main()
+    except _Captured:
+        pass
+    finally:
+        basic.AnsibleModule.__init__ = original
+    return module, captured
+
+
+def run_module(module, args):
+    out = io.StringIO()
+    with patch_module_args(args), contextlib.redirect_stdout(out):
+        with pytest.raises(SystemExit):
+            module.main()
+    return json.loads(out.getvalue())
+
+
+def cases():
+    for name in sorted(VALID):
+        _module, spec = module_spec(name)
+        for option, declaration in sorted(spec.items()):
+            kind = declaration.get('type', 'str')
+            values = list(BAD[kind])
+            if option in ('elb_endpoint', 'auth_url'):
+                values += ENDPOINTS
+            if kind == 'str' and declaration.get('choices'):
+                values += [declaration['choices'][0] + '\n', 'not-a-choice']
+            if option in ('name', 'domain_name', 'url_path', 'healthcheck_uri', 'project_id'):
+                values.append(OVERLONG)
+            for value in values:
+                yield pytest.param(name, option, value, id='%s-%s-%r' % (name, option, value)[:120])
+
+
+def test_the_sweep_covers_every_option_of_every_module():
+    """Guards the sweep itself: an option without bad values would silently escape it."""
+    swept = set((name, option) for name, option, _value in (case.values for case in cases()))
+    for name in VALID:
+        assert set((name, option) for option in module_spec(name)[1]) <= swept
+
+
+@pytest.mark.parametrize('name, option, value', list(cases()))
+def test_a_bad_value_fails_naming_the_option_before_any_write(elb, name, option, value):
+    module, spec = module_spec(name)
+    args = dict(VALID[name], elb_endpoint=elb.url, access_key=AK, secret_key=SK, project_id=PROJECT_ID,
+                api_retries=0)
+    args[option] = value
+    elb.reset_stats()
+    result = run_module(module, args)
+    text = json.dumps(result)
+    assert result.get('failed'), 'accepted %s=%r: %s' % (option, value, text)
+    assert option in result['msg'], 'the message does not name %s: %s' % (option, result['msg'])
+    assert elb.writes() == [], 'wrote after %s=%r' % (option, value)
+    assert 'Traceback' not in text and 'MODULE FAILURE' not in text
+    if spec[option].get('no_log') and isinstance(value, str) and len(value) > 2:
+        assert value not in result['msg']
