@@ -120,13 +120,9 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.hwcloud.elb.plugins.module_utils import _family_v1, _family_v2, _family_v3
+from ansible_collections.hwcloud.elb.plugins.module_utils._families import FAMILIES
 from ansible_collections.hwcloud.elb.plugins.module_utils._profiles import (
-    FAMILIES, HTTP_DEFAULTS, IDENTITY_KEYS, INT_KEYS, KIND_KEYS, MONITOR_TYPE, PROFILES, STATES)
-
-# Values are checked by the fields the modules themselves declare, so the roles refuse exactly what the
-# modules would refuse, but for every target before the first write.
-_MODULE_FIELDS = {'v3': _family_v3.FAMILY.by_name, 'v2': _family_v2.FAMILY.by_name, 'v1': _family_v1.FAMILY.by_name}
+    HTTP_DEFAULTS, IDENTITY_KEYS, INT_KEYS, KIND_KEYS, MONITOR_TYPE, PROFILES, STATES)
 
 
 def _one_of(name, value, allowed):
@@ -158,8 +154,10 @@ class _Resolver:
 
     def __init__(self, kind, api_version, profile, state):
         self.kind = kind
-        self.family = FAMILIES[api_version]
-        self.fields = _MODULE_FIELDS[api_version]
+        # The family's role vocabulary; values are checked by the fields its module declares, so the roles
+        # refuse exactly what the module would refuse, but for every target before the first write.
+        self.family = FAMILIES[api_version].role
+        self.fields = FAMILIES[api_version].by_name
         self.profile = profile
         self.state = state
         self.errors = []

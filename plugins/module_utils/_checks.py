@@ -3,36 +3,33 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Rules that need the parent or the current monitor, built once and shared by the families.
 
-Each builder returns a check ``(family, desired, monitor_type, parent, current) -> [(level, message)]``.
+Each builder returns a check ``(CheckContext) -> [(level, message)]`` (``_family.CheckContext``).
 """
 
 from __future__ import annotations
 
 
-def _effective(name, desired, current):
-    return desired[name] if name in desired else (current or {}).get(name)
-
-
-def type_fits_protocol(type_name, compatible, protocol_of=lambda parent: parent.get('protocol')):
+def type_fits_protocol(type_name, compatible):
     """The monitor type must be one the parent's protocol allows (``compatible``: protocol -> types)."""
-    def check(family, desired, monitor_type, parent, current):
-        if type_name not in desired:
+    def check(context):
+        if type_name not in context.desired:
             return []
-        protocol = (protocol_of(parent) or '').upper()
+        protocol = (context.parent.get('protocol') or '').upper()
         allowed = compatible.get(protocol)
-        if allowed is None or desired[type_name] in allowed:
+        wanted = context.desired[type_name]
+        if allowed is None or wanted in allowed:
             return []
         return [('error', '%s is %r, which a %s of protocol %s cannot use; it must be %s.' % (
-            type_name, desired[type_name], family.parent.kind, protocol, ' or '.join(allowed)))]
+            type_name, wanted, context.family.parent.kind, protocol, ' or '.join(allowed)))]
     return check
 
 
 def timeout_below_delay(timeout_name, delay_name):
     """Warn when a probe may wait as long as (or longer than) the gap between probes."""
-    def check(family, desired, monitor_type, parent, current):
-        if timeout_name not in desired and delay_name not in desired:
+    def check(context):
+        if timeout_name not in context.desired and delay_name not in context.desired:
             return []
-        timeout, delay = _effective(timeout_name, desired, current), _effective(delay_name, desired, current)
+        timeout, delay = context.effective(timeout_name), context.effective(delay_name)
         if timeout is not None and delay is not None and timeout >= delay:
             return [('warning', '%s (%s) is not less than %s (%s); the service advises a %s below the %s.' % (
                 timeout_name, timeout, delay_name, delay, timeout_name, delay_name))]
@@ -42,10 +39,10 @@ def timeout_below_delay(timeout_name, delay_name):
 
 def port_required_for_any_port(port_name):
     """A pool that accepts any port (``any_port_enable``) needs an explicit monitor port."""
-    def check(family, desired, monitor_type, parent, current):
-        if parent.get('any_port_enable') and _effective(port_name, desired, current) is None:
+    def check(context):
+        if context.parent.get('any_port_enable') and context.effective(port_name) is None:
             return [('error', '%s is not set, but %s %s accepts traffic on any port (any_port_enable); '
                               'set %s to the port to probe (1-65535).' % (
-                                  port_name, family.parent.kind, parent.get('id'), port_name))]
+                                  port_name, context.family.parent.kind, context.parent.get('id'), port_name))]
         return []
     return check

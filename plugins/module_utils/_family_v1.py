@@ -10,7 +10,9 @@ to its check.
 from __future__ import annotations
 
 from ansible_collections.hwcloud.elb.plugins.module_utils import _checks
-from ansible_collections.hwcloud.elb.plugins.module_utils._engine import HEX32, Family, LoadBalancer, Lookup, Parent
+from ansible_collections.hwcloud.elb.plugins.module_utils._errors import ApiError
+from ansible_collections.hwcloud.elb.plugins.module_utils._family import (
+    HEX32, Family, InputError, LoadBalancer, Lookup, Parent, ParentNotFound)
 from ansible_collections.hwcloud.elb.plugins.module_utils._fields import Field
 
 PROTOCOLS = ('HTTP', 'TCP', 'UDP')
@@ -38,13 +40,15 @@ FIELDS = [
 ]
 
 
-def udp_not_on_internal(family, desired, protocol, listener, current):
+def udp_not_on_internal(context):
     """The service refuses UDP checks under a private-network (Internal) balancer.
 
     Reading the balancer's ``type`` costs a GET, so it happens only when a UDP check is about to be
     created or switched to, never on a run that keeps the check as it is.
     """
-    if desired.get('healthcheck_protocol') != 'UDP' or str((current or {}).get('healthcheck_protocol')).upper() == 'UDP':
+    listener = context.parent
+    if (context.desired.get('healthcheck_protocol') != 'UDP'
+            or str((context.current or {}).get('healthcheck_protocol')).upper() == 'UDP'):
         return []
     if (listener.get('protocol') or '').upper() != 'UDP':
         return []  # type_fits_protocol already refuses UDP there
@@ -57,9 +61,75 @@ def udp_not_on_internal(family, desired, protocol, listener, current):
 
 
 LOADBALANCERS = '/v1.0/{project_id}/elbaas/loadbalancers'
+BALANCER = Lookup(kind='load balancer', option='loadbalancer', path=LOADBALANCERS, wrapper=None,
+                  list_key='loadbalancers', id_pattern=HEX32)
+
+
+class ListenerParent(Parent):
+    """A classic listener, found by id or name, narrowed to the balancer of the ``loadbalancer`` option when given
+    (listener names are unique only within a balancer). A balancer given by name costs one GET for its id."""
+
+    narrowing = ('loadbalancer',)
+
+    def find_for(self, client, params):
+        narrow = params.get('loadbalancer')
+        if not narrow:
+            return self.find(client, params[self.option])
+        value = params[self.option]
+        balancer, where = narrow, ' in load balancer %s' % narrow
+        if not BALANCER.id_pattern.fullmatch(narrow):
+            balancer = BALANCER.find(client, narrow)['id']
+            where = ' in load balancer %s (%s)' % (narrow, balancer)
+        if self.id_pattern.fullmatch(value):
+            found = self.get(client, value)
+            if found is not None:
+                if found.get('loadbalancer_id') != balancer:  # both given, and they disagree
+                    raise InputError('%s is %r, which is not%s but in load balancer %s.' % (
+                        self.option, value, where, found.get('loadbalancer_id')))
+                return found
+        return self.find(client, value, {'loadbalancer_id': balancer}, where)
+
+    def listeners(self, client, params):
+        """The listeners an info query names: by listener and/or balancer (id or name), else all of them."""
+        query = {}
+        if params.get('loadbalancer'):
+            balancer = params['loadbalancer']
+            if not BALANCER.id_pattern.fullmatch(balancer):  # an id needs no look-up
+                try:
+                    balancer = BALANCER.find(client, balancer)['id']
+                except ParentNotFound:
+                    return []
+            query['loadbalancer_id'] = balancer
+        if params.get('listener'):
+            listeners = self.matching(client, params['listener'], query)
+            if query:  # a listener given by id must still belong to the balancer given
+                listeners = [item for item in listeners if item.get('loadbalancer_id') == query['loadbalancer_id']]
+            return listeners
+        return client.get(self.path, query) or []
+
+
+def query_checks(client, family, params):
+    """Classic has no list call for health checks: they are found through their listeners' healthcheck_id,
+    one GET each."""
+    if params.get('id'):
+        ids = params['id']
+    else:
+        ids = [family.parent.monitor_id(listener) for listener in family.parent.listeners(client, params)]
+    checks = []
+    for ident in sorted(set(filter(None, ids))):
+        try:
+            checks.append(family.unwrap(client.get('%s/%s' % (family.path, ident))))
+        except ApiError as err:
+            if err.status != 404:
+                raise
+    return checks
+
 
 FAMILY = Family(
     name='v1',
+    module='hwcloud.elb.healthcheck_v1',
+    identity_spec=dict(listener=dict(type='str', required=True, aliases=['listener_id']),
+                       loadbalancer=dict(type='str', aliases=['loadbalancer_id'])),
     result_key='healthcheck',
     path='/v1.0/{project_id}/elbaas/healthcheck',
     wrapper=None,
@@ -69,13 +139,17 @@ FAMILY = Family(
     # fields apply: a create names it.
     create_required=('healthcheck_protocol',),
     # The listener list filters on its response fields (name, loadbalancer_id, ...) and answers a bare array.
-    parent=Parent(kind='listener', option='listener', path='/v1.0/{project_id}/elbaas/listeners', wrapper=None,
-                  list_key=None, link_field='healthcheck_id', body_field='listener_id', id_pattern=HEX32,
-                  loadbalancer_id=lambda listener: listener.get('loadbalancer_id'),
-                  narrow_field='loadbalancer_id',
-                  narrow_by=Lookup(kind='load balancer', option='loadbalancer', path=LOADBALANCERS, wrapper=None,
-                                   list_key='loadbalancers', id_pattern=HEX32)),
+    parent=ListenerParent(kind='listener', option='listener', path='/v1.0/{project_id}/elbaas/listeners',
+                          wrapper=None, list_key=None, link_field='healthcheck_id', body_field='listener_id',
+                          id_pattern=HEX32, loadbalancer_id=lambda listener: listener.get('loadbalancer_id')),
     loadbalancer=LoadBalancer(LOADBALANCERS, None, status_field='status'),
     record=lambda listener_id: dict(id=None, listener_id=listener_id, create_time=None, update_time=None),
+    role=dict(label='classic (v1)',
+              options=dict(type='healthcheck_protocol', interval='healthcheck_interval', timeout='healthcheck_timeout',
+                           healthy_threshold='healthy_threshold', unhealthy_threshold='unhealthy_threshold',
+                           port='healthcheck_connect_port', path='healthcheck_uri'),
+              lacks=('domain', 'expected_codes', 'method'), defaults_not_sent=()),
+    query_filters=('listener', 'loadbalancer', 'id'),
+    query=query_checks,
     checks=(_checks.type_fits_protocol('healthcheck_protocol', COMPATIBLE), udp_not_on_internal),
 )

@@ -11,10 +11,10 @@ so a value it does not keep must never turn every run into a change (see ``Reser
 from __future__ import annotations
 
 from ansible_collections.hwcloud.elb.plugins.module_utils import _checks
-from ansible_collections.hwcloud.elb.plugins.module_utils._engine import UUID, Family, LoadBalancer, Parent
+from ansible_collections.hwcloud.elb.plugins.module_utils._family import (
+    POOL_IDENTITY, POOL_ROLE_OPTIONS, Family, LoadBalancer, pool_parent)
+from ansible_collections.hwcloud.elb.plugins.module_utils._family_v3 import DOMAIN_NAME, DOMAIN_NAME_HINT
 from ansible_collections.hwcloud.elb.plugins.module_utils._family_v3 import FAMILY as V3
-from ansible_collections.hwcloud.elb.plugins.module_utils._family_v3 import (
-    DOMAIN_NAME, DOMAIN_NAME_HINT, URL_PATH, URL_PATH_HINT, _pool_loadbalancer)
 from ansible_collections.hwcloud.elb.plugins.module_utils._fields import Field
 
 TYPES = ('TCP', 'UDP_CONNECT', 'HTTP')
@@ -28,6 +28,14 @@ COMPATIBLE = {
 }
 # The service changes a monitor's type only from one of these to another, on a pool of one of these protocols.
 TYPE_CHANGEABLE = ('TCP', 'HTTP')
+
+# Seed 003 asks only that the path start with '/' (at most 80 characters): not v3's character set.
+URL_PATH = r'/.*'
+URL_PATH_HINT = "a path starting with '/' (at most 80 characters)"
+
+# What the list call filters on, one value each (api-notes section 4).
+QUERY_FILTERS = ('id', 'name', 'type', 'delay', 'timeout', 'max_retries', 'max_retries_down', 'monitor_port',
+                 'domain_name', 'url_path', 'http_method', 'expected_codes', 'admin_state_up', 'pool')
 
 
 class ReservedField(Field):
@@ -48,7 +56,7 @@ class ReservedField(Field):
 
     def ignored(self, wanted, current, monitor_type):
         """The value the service holds instead of ``wanted`` (for a create: is documented to hold), or None."""
-        held = self.fixed if current is None else current.get(self.api_name)
+        held = self.fixed if current is None else current.get(self.name)
         if held is None and current is not None:
             held = self.server_default(monitor_type)
         if held is None or super().equal(wanted, held, monitor_type):
@@ -62,15 +70,15 @@ class ReservedField(Field):
         return super().problem(value, monitor_type)
 
 
-def reserved_not_kept(family, desired, monitor_type, parent, current):
+def reserved_not_kept(context):
     """One warning, naming every reserved option the task gives that the service does not keep."""
     names, details = [], []
-    for field in family.fields:
-        if isinstance(field, ReservedField) and field.api_name in desired:
-            held = field.ignored(desired[field.api_name], current, monitor_type)
+    for field in context.family.fields:
+        if isinstance(field, ReservedField) and field.name in context.desired:
+            held = field.ignored(context.desired[field.name], context.current, context.monitor_type)
             if held is not None:
                 names.append(field.name)
-                details.append('%s is %r but the service keeps %r' % (field.name, desired[field.api_name], held))
+                details.append('%s is %r but the service keeps %r' % (field.name, context.desired[field.name], held))
     if not names:
         return []
     return [('warning', 'The shared ELB service documents %s as reserved and may ignore what it is sent: %s. The '
@@ -79,11 +87,12 @@ def reserved_not_kept(family, desired, monitor_type, parent, current):
                         'warning.' % (' and '.join(names), '; '.join(details)))]
 
 
-def _type_change_refused(family, desired, monitor_type, parent, current):
+def _type_change_refused(context):
     """The service's ELB.9899 rule, said before any write: why the type cannot change, and what to do."""
-    if current is None or 'type' not in desired:
+    current, parent = context.current, context.parent
+    if current is None or 'type' not in context.desired:
         return []
-    old, new = (current.get('type') or '').upper(), desired['type']
+    old, new = (current.get('type') or '').upper(), context.desired['type']
     protocol = (parent.get('protocol') or '').upper()
     if old == new or (old in TYPE_CHANGEABLE and new in TYPE_CHANGEABLE and protocol in TYPE_CHANGEABLE):
         return []
@@ -103,17 +112,16 @@ def _type_change_refused(family, desired, monitor_type, parent, current):
 _type_fits_protocol = _checks.type_fits_protocol('type', COMPATIBLE)
 
 
-def type_rules(family, desired, monitor_type, parent, current):
+def type_rules(context):
     """A refused type change speaks for itself; otherwise the type must suit the pool's protocol."""
-    return (_type_change_refused(family, desired, monitor_type, parent, current)
-            or _type_fits_protocol(family, desired, monitor_type, parent, current))
+    return _type_change_refused(context) or _type_fits_protocol(context)
 
 
 def _http_default(value):
     return lambda monitor_type: value if monitor_type in HTTP_TYPES else None
 
 
-# Where the two APIs define a field the same way (range, default, updatable), it is v3's own declaration.
+# Where the two APIs define a field the same way (range, default), it is v3's own declaration.
 AGREED = ('delay', 'timeout', 'max_retries', 'max_retries_down', 'admin_state_up', 'monitor_port', 'name')
 
 FIELDS = [Field('type', 'enum', choices=TYPES)] + [V3.by_name[name] for name in AGREED] + [
@@ -127,16 +135,19 @@ FIELDS = [Field('type', 'enum', choices=TYPES)] + [V3.by_name[name] for name in 
 
 FAMILY = Family(
     name='v2',
+    module='hwcloud.elb.healthmonitor_v2',
+    identity_spec=POOL_IDENTITY,
     result_key='healthmonitor',
     path='/v2.0/lbaas/healthmonitors',
     wrapper='healthmonitor',
     fields=FIELDS,
     type_field='type',
     create_required=('type', 'delay', 'timeout', 'max_retries'),
-    parent=Parent(kind='pool', option='pool', path='/v2.0/lbaas/pools', wrapper='pool', list_key='pools',
-                  link_field='healthmonitor_id', body_field='pool_id', id_pattern=UUID,
-                  loadbalancer_id=_pool_loadbalancer),
+    parent=pool_parent('/v2.0/lbaas/pools'),
     loadbalancer=LoadBalancer('/v2.0/lbaas/loadbalancers', 'loadbalancer'),
     record=lambda pool_id: dict(id=None, project_id=None, tenant_id=None, pools=[{'id': pool_id}]),
+    role=dict(label='shared (v2)', options=POOL_ROLE_OPTIONS, lacks=(), defaults_not_sent=('expected_codes', 'method')),
+    query_filters=QUERY_FILTERS,
+    one_value_filters=True,
     checks=(type_rules, reserved_not_kept, _checks.timeout_below_delay('timeout', 'delay')),
 )

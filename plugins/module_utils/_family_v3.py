@@ -6,7 +6,8 @@
 from __future__ import annotations
 
 from ansible_collections.hwcloud.elb.plugins.module_utils import _checks
-from ansible_collections.hwcloud.elb.plugins.module_utils._engine import UUID, Family, LoadBalancer, Parent
+from ansible_collections.hwcloud.elb.plugins.module_utils._family import (
+    POOL_IDENTITY, POOL_ROLE_OPTIONS, Family, LoadBalancer, pool_parent)
 from ansible_collections.hwcloud.elb.plugins.module_utils._fields import Field
 
 TYPES = ('TCP', 'UDP_CONNECT', 'HTTP', 'HTTPS', 'GRPC', 'TLS')
@@ -46,25 +47,27 @@ FIELDS = [
           code_range=lambda monitor_type: (0, 99) if monitor_type == 'GRPC' else (200, 599)),
 ]
 
-
-def _pool_loadbalancer(pool):
-    balancers = pool.get('loadbalancers') or [{}]
-    return balancers[0].get('id') or pool.get('loadbalancer_id')
+# What the list call filters on (api-notes section 4): several values of each, except timeout and admin_state_up.
+QUERY_FILTERS = ('id', 'name', 'type', 'delay', 'timeout', 'max_retries', 'max_retries_down', 'monitor_port',
+                 'domain_name', 'url_path', 'http_method', 'expected_codes', 'admin_state_up',
+                 'enterprise_project_id', 'pool')
 
 
 FAMILY = Family(
     name='v3',
+    module='hwcloud.elb.healthmonitor_v3',
+    identity_spec=POOL_IDENTITY,
     result_key='healthmonitor',
     path='/v3/{project_id}/elb/healthmonitors',
     wrapper='healthmonitor',
     fields=FIELDS,
     type_field='type',
     create_required=('type', 'delay', 'timeout', 'max_retries'),
-    parent=Parent(kind='pool', option='pool', path='/v3/{project_id}/elb/pools', wrapper='pool', list_key='pools',
-                  link_field='healthmonitor_id', body_field='pool_id', id_pattern=UUID,
-                  loadbalancer_id=_pool_loadbalancer),
+    parent=pool_parent('/v3/{project_id}/elb/pools'),
     loadbalancer=LoadBalancer('/v3/{project_id}/elb/loadbalancers', 'loadbalancer'),
     record=lambda pool_id: dict(id=None, project_id=None, pools=[{'id': pool_id}], created_at=None, updated_at=None),
+    role=dict(label='dedicated (v3)', options=POOL_ROLE_OPTIONS, lacks=(), defaults_not_sent=()),
+    query_filters=QUERY_FILTERS,
     checks=(_checks.type_fits_protocol('type', COMPATIBLE),
             _checks.port_required_for_any_port('monitor_port'),
             _checks.timeout_below_delay('timeout', 'delay')),

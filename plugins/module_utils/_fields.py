@@ -59,20 +59,18 @@ def check_codes(value, low, high):
 
 
 class Field:
-    """One option that maps to one API field of the same (or a declared) name.
+    """One module option that is the API field of the same name.
 
     kind: ``int``, ``bool``, ``str``, ``enum`` (compared case-insensitively, sent as declared) or
     ``codes`` (expected status codes, compared as sets).
     types: the monitor types that use the field (None: all); giving it for another type is an error.
     default: what the service holds when the field is not sent; a callable receives the monitor type.
-    updatable: False when the service fixes the field at creation.
+    code_range: for ``codes``, the lowest and highest code, or a callable of the monitor type giving them.
     """
 
     def __init__(self, name, kind='str', choices=None, minimum=None, maximum=None, max_length=None,
-                 pattern=None, pattern_hint=None, types=None, default=None, updatable=True, aliases=None,
-                 api_name=None, code_range=(200, 599), description=None):
+                 pattern=None, pattern_hint=None, types=None, default=None, aliases=None, code_range=(200, 599)):
         self.name = name
-        self.api_name = api_name or name
         self.kind = kind
         self.choices = tuple(choices) if choices else None
         self.minimum = minimum
@@ -82,10 +80,8 @@ class Field:
         self.pattern_hint = pattern_hint
         self.types = tuple(types) if types else None
         self.default = default
-        self.updatable = updatable
         self.aliases = aliases
         self.code_range = code_range
-        self.description = description
 
     def argument_spec(self):
         spec = dict(type={'enum': 'str', 'codes': 'str'}.get(self.kind, self.kind))

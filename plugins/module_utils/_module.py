@@ -15,7 +15,8 @@ from ansible.module_utils.common.validation import check_type_float, check_type_
 from ansible_collections.hwcloud.elb.plugins.module_utils._auth import CredentialError
 from ansible_collections.hwcloud.elb.plugins.module_utils._client import REQUESTS_IMPORT_ERROR, ElbClient
 from ansible_collections.hwcloud.elb.plugins.module_utils._connection import CONNECTION_ARGUMENT_SPEC, ConnectionSettings
-from ansible_collections.hwcloud.elb.plugins.module_utils._engine import FailedAfterWrite, InputError, Reconciler
+from ansible_collections.hwcloud.elb.plugins.module_utils._engine import FailedAfterWrite, Reconciler
+from ansible_collections.hwcloud.elb.plugins.module_utils._family import InputError
 from ansible_collections.hwcloud.elb.plugins.module_utils._errors import ApiError
 from ansible_collections.hwcloud.elb.plugins.module_utils._fields import CONTROL
 
@@ -132,17 +133,17 @@ class ElbModule:
         self.ansible.exit_json(**result)
 
 
-def monitor_argument_spec(family, identity):
+def monitor_argument_spec(family):
     """The options of a monitor module: its identity options, state and waiting, then the family's fields."""
-    spec = dict(identity)
+    spec = dict(family.identity_spec)
     spec.update(MONITOR_STATE_ARGUMENT_SPEC)
     spec.update((field.name, field.argument_spec()) for field in family.fields)
     return spec
 
 
-def run_monitor_module(family, identity, **module_kwargs):
+def run_monitor_module(family, **module_kwargs):
     """The whole of a monitor module's main(): options, reconcile, exit. ``module_kwargs`` go to AnsibleModule."""
-    module = ElbModule(monitor_argument_spec(family, identity), **module_kwargs)
+    module = ElbModule(monitor_argument_spec(family), **module_kwargs)
 
     def reconcile(module):
         reconciler = Reconciler(family, module.client, module.params, check_mode=module.ansible.check_mode,

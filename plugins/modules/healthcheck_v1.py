@@ -60,19 +60,23 @@ options:
   healthy_threshold:
     description:
       - Consecutive successful checks before a backend server is marked healthy again, 1 to 10.
+      - Check mode predicts V(3) for a new check that does not set it (see notes).
     type: int
   unhealthy_threshold:
     description:
       - Consecutive failed checks before a backend server is marked unhealthy, 1 to 10.
+      - Check mode predicts V(3) for a new check that does not set it (see notes).
     type: int
   healthcheck_timeout:
     description:
       - Seconds to wait for a health check answer, 1 to 50.
+      - Check mode predicts V(10) for a new check that does not set it (see notes).
     type: int
     aliases: [timeout]
   healthcheck_interval:
     description:
       - Seconds between two health checks, 1 to 50.
+      - Check mode predicts V(5) for a new check that does not set it (see notes).
     type: int
     aliases: [interval]
 notes:
@@ -176,9 +180,7 @@ from ansible_collections.hwcloud.elb.plugins.module_utils._module import run_mon
 
 
 def main():
-    run_monitor_module(FAMILY, identity=dict(listener=dict(type='str', required=True, aliases=['listener_id']),
-                                             loadbalancer=dict(type='str', aliases=['loadbalancer_id'])),
-                       supports_check_mode=True)
+    run_monitor_module(FAMILY, supports_check_mode=True)
 
 
 if __name__ == '__main__':

@@ -181,8 +181,7 @@ from ansible_collections.hwcloud.elb.plugins.module_utils._module import run_mon
 
 
 def main():
-    run_monitor_module(FAMILY, identity=dict(pool=dict(type='str', required=True, aliases=['pool_id'])),
-                       supports_check_mode=True)
+    run_monitor_module(FAMILY, supports_check_mode=True)
 
 
 if __name__ == '__main__':

@@ -14,7 +14,10 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.hwcloud.elb.plugins.filter.monitor_targets import FilterModule, monitor_targets
 from ansible_collections.hwcloud.elb.plugins.module_utils import _family_v1, _family_v2, _family_v3
-from ansible_collections.hwcloud.elb.plugins.module_utils._profiles import FAMILIES, KIND_KEYS, PROFILES
+from ansible_collections.hwcloud.elb.plugins.module_utils._families import FAMILIES as REGISTRY
+from ansible_collections.hwcloud.elb.plugins.module_utils._profiles import KIND_KEYS, PROFILES
+
+FAMILIES = dict((name, family.role) for name, family in REGISTRY.items())
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..', '..'))
 
@@ -266,6 +269,9 @@ def test_each_argument_spec_lists_every_key_the_filter_takes(kind):
     for name, spec in options.items():
         assert spec['description'] and spec['default'] == defaults[name], name
     assert options[role + '_profile']['choices'] == list(PROFILES)
+    assert sorted(options[role + '_api_version']['choices']) == sorted(REGISTRY)  # the registry's families
+    for family in REGISTRY:  # each has its task file
+        assert os.path.exists(os.path.join(ROOT, 'roles', 'http_monitor', 'tasks', family + '.yml')), family
     items = options[role + '_targets']['options']
     assert set(items) == {'pool', 'listener', 'loadbalancer', 'profile', 'state'} | set(KIND_KEYS[kind])
     assert items['profile']['choices'] == list(PROFILES)

@@ -3,14 +3,15 @@
 """The reconcile engine with the classic (v1.0) declaration, over an in-memory API.
 
 Also covers the engine hooks the classic family brought: a parent search narrowed by a balancer given by
-id or name (``Parent.narrow_by``), and the balancer read lazily for a rule (``ParentView``).
+id or name (``ListenerParent.find_for``), and the balancer read lazily for a rule (``ParentView``).
 """
 
 from __future__ import annotations
 
 import pytest
 
-from ansible_collections.hwcloud.elb.plugins.module_utils._engine import InputError, ParentView, Reconciler
+from ansible_collections.hwcloud.elb.plugins.module_utils._engine import Reconciler
+from ansible_collections.hwcloud.elb.plugins.module_utils._family import InputError, ParentView
 from ansible_collections.hwcloud.elb.plugins.module_utils._family_v1 import FAMILY
 
 from .fake_elb_v1 import FakeV1

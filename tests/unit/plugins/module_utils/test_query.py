@@ -7,11 +7,11 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.hwcloud.elb.plugins.module_utils import _query
-from ansible_collections.hwcloud.elb.plugins.module_utils._engine import InputError
+from ansible_collections.hwcloud.elb.plugins.module_utils._family import InputError
 
 
 def params(**given):
-    base = dict((name, None) for name in _query.QUERY_ARGUMENT_SPEC)
+    base = dict((name, None) for name in _query.query_argument_spec())
     base['api_version'] = 'v3'
     base.update(given)
     return base
@@ -34,7 +34,7 @@ def test_false_is_a_filter():
     (dict(api_version='v3', delay=['0']), 'delay is 0; it must be a whole number from 1 to 50'),
     (dict(api_version='v3', delay=['True']), "delay is 'True'; each value must be a whole number"),
     (dict(api_version='v3', type=['PING']), 'type is .PING.; it must be one of'),
-    (dict(api_version='v1', id=['../x']), "id is '../x'; a classic health check id is 32"),
+    (dict(api_version='v1', id=['../x']), "id is '../x'; it is not a v1 health check id"),
 ])
 def test_filters_a_version_does_not_take(given, message):
     with pytest.raises(InputError, match=message.replace('[', r'\[').replace(']', r'\]')):

@@ -1,0 +1,229 @@
+# -*- coding: utf-8 -*-
+# Copyright: hwcloud.elb contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What an API family is, as data: where its monitors live, how a monitor's parent and balancer are found,
+its fields and rules, what its list call filters on, and the vocabulary the roles map onto it.
+
+Each family is one file (``_family_v3.py`` and its kin) declaring a ``Family``, and one line in
+``_families.py``. Nothing here runs a task: the engine (``_engine.py``) and the read side (``_query.py``)
+do, knowing no family by name.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ansible_collections.hwcloud.elb.plugins.module_utils._errors import ApiError
+
+UUID = r'[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}'
+HEX32 = r'[0-9a-f]{32}'
+
+# The roles' vocabulary mapped onto the options of a pool's monitor module (v3 and v2 share it).
+POOL_ROLE_OPTIONS = dict(type='type', interval='delay', timeout='timeout', healthy_threshold='max_retries',
+                         unhealthy_threshold='max_retries_down', port='monitor_port', path='url_path',
+                         domain='domain_name', expected_codes='expected_codes', method='http_method')
+
+
+class InputError(Exception):
+    """The task's options cannot work; the message names the option, the value and what is allowed."""
+
+
+class ParentNotFound(InputError):
+    """No pool or listener has the id or name the task gives."""
+
+
+class Lookup:
+    """How to find one object of a kind by id, else by name (one GET either way)."""
+
+    def __init__(self, kind, option, path, wrapper, list_key, id_pattern):
+        self.kind = kind                      # "pool" / "listener" / "load balancer", for messages
+        self.option = option                  # the module option naming it
+        self.path = path                      # collection path; item at path/{id}
+        self.wrapper = wrapper                # response key around one object, or None (flat)
+        self.list_key = list_key              # response key around a list, or None (bare list)
+        self.id_pattern = re.compile(id_pattern)
+
+    def get(self, client, ident):
+        try:
+            data = client.get('%s/%s' % (self.path, ident))
+        except ApiError as err:
+            if err.status == 404:
+                return None
+            raise
+        return data.get(self.wrapper) if self.wrapper else data
+
+    def find_by_name(self, client, name, query=None):
+        data = client.get(self.path, dict(query or {}, name=name)) or []
+        items = data.get(self.list_key, []) if isinstance(data, dict) else data
+        return [item for item in items if item.get('name') == name]
+
+    def matching(self, client, value, query=None):
+        """Every object with the id ``value``, else with that name (narrowed by ``query``); empty when none."""
+        if self.id_pattern.fullmatch(value):
+            found = self.get(client, value)
+            if found is not None:
+                return [found]
+        return self.find_by_name(client, value, query)
+
+    def find(self, client, value, query=None, where=''):
+        """The one object named or identified by ``value``; InputError when none or several match."""
+        matches = self.matching(client, value, query)
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            raise ParentNotFound('%s is %r; no %s has that id or name%s.' % (self.option, value, self.kind, where))
+        raise InputError('%s is %r; %d %ss have that name (ids %s): give the id instead.' % (
+            self.option, value, len(matches), self.kind, ', '.join(sorted(m['id'] for m in matches))))
+
+
+class Parent(Lookup):
+    """What a monitor belongs to (a pool or a listener): how it links to its monitor and to its balancer."""
+
+    narrowing = ()  # options besides ``option`` that help find the parent (v1: the listener's balancer)
+
+    def __init__(self, kind, option, path, wrapper, list_key, link_field, body_field, id_pattern, loadbalancer_id):
+        super().__init__(kind, option, path, wrapper, list_key, id_pattern)
+        self.link_field = link_field          # the parent's field holding the monitor id
+        self.body_field = body_field          # the monitor's field holding the parent id
+        self.loadbalancer_id = loadbalancer_id  # parent dict -> balancer id
+
+    def find_for(self, client, params):
+        """The parent a task names (its ``option``); a family whose parent needs more overrides this."""
+        return self.find(client, params[self.option])
+
+    def monitor_id(self, parent):
+        return parent.get(self.link_field) or None
+
+
+def pool_loadbalancer_id(pool):
+    """A v3 or v2 pool's balancer: the first of ``loadbalancers``, else ``loadbalancer_id``."""
+    balancers = pool.get('loadbalancers') or [{}]
+    return balancers[0].get('id') or pool.get('loadbalancer_id')
+
+
+# v3 and v2 monitors belong to pools the same way; only the paths differ.
+POOL_IDENTITY = dict(pool=dict(type='str', required=True, aliases=['pool_id']))
+
+
+def pool_parent(path):
+    return Parent(kind='pool', option='pool', path=path, wrapper='pool', list_key='pools',
+                  link_field='healthmonitor_id', body_field='pool_id', id_pattern=UUID,
+                  loadbalancer_id=pool_loadbalancer_id)
+
+
+class ParentView(dict):
+    """The parent as read, plus its balancer fetched on first use: a rule that needs the balancer
+    (v1: its type) costs a GET only on the runs where it applies."""
+
+    def __init__(self, parent, read_loadbalancer):
+        super().__init__(parent)
+        self._read_loadbalancer = read_loadbalancer
+        self._loadbalancer = None
+
+    def loadbalancer(self):
+        if self._loadbalancer is None:
+            self._loadbalancer = self._read_loadbalancer() or {}
+        return self._loadbalancer
+
+
+class LoadBalancer:
+    """Where a family reads a balancer's provisioning status."""
+
+    def __init__(self, path, wrapper, status_field='provisioning_status'):
+        self.path = path
+        self.wrapper = wrapper
+        self.status_field = status_field
+
+    def read(self, client, ident):
+        data = client.get('%s/%s' % (self.path, ident))
+        return data.get(self.wrapper) if self.wrapper else data
+
+    def status(self, client, ident):
+        return (self.read(client, ident).get(self.status_field) or '').upper()
+
+
+class CheckContext:
+    """What a rule that needs the service sees: the task's fields, the effective type, the parent, the monitor."""
+
+    def __init__(self, family, desired, monitor_type, parent, current):
+        self.family = family
+        self.desired = desired
+        self.monitor_type = monitor_type
+        self.parent = parent
+        self.current = current
+
+    def effective(self, name):
+        """The value a field will have: the task's, else the monitor's current one."""
+        return self.desired[name] if name in self.desired else (self.current or {}).get(name)
+
+
+class Family:
+    """One API generation's health-check resource, declared as data plus a few hooks.
+
+    module: the FQCN of its monitor module; identity_spec: that module's options naming the parent. record: parent id -> the keys the service adds to a monitor it
+    creates (check mode shows them). checks: rules ``(CheckContext) -> [(level, message)]``, level ``error`` or
+    ``warning``, for what needs the parent. query_filters: the options healthmonitor_info takes for this family;
+    one_value_filters: its list call takes one value per filter; query: ``(client, family, params) -> monitors``
+    for a family without a list call (None: the list call). role: the roles' vocabulary (label; options: role
+    key -> module option; lacks: keys it has no option for; defaults_not_sent: profile defaults left out).
+    """
+
+    def __init__(self, name, module, identity_spec, result_key, path, wrapper, fields, type_field, create_required,
+                 parent, loadbalancer, record, role, query_filters, checks=(), one_value_filters=False, query=None):
+        self.name = name
+        self.module = module
+        self.identity_spec = identity_spec
+        self.result_key = result_key
+        self.path = path
+        self.wrapper = wrapper
+        self.fields = fields
+        self.by_name = dict((field.name, field) for field in fields)
+        self.type_field = type_field
+        self.create_required = create_required
+        self.parent = parent
+        self.loadbalancer = loadbalancer
+        self.record = record
+        self.role = dict(role, module=module, identity=parent.option, narrowing=parent.narrowing)
+        self.query_filters = frozenset(query_filters)
+        self.checks = checks
+        self.one_value_filters = one_value_filters
+        self.query = query
+
+    def unwrap(self, data):
+        return data.get(self.wrapper) if self.wrapper and isinstance(data, dict) else data
+
+    def wrap(self, body):
+        return {self.wrapper: body} if self.wrapper else body
+
+    def desired(self, params):
+        """The fields the user gave, canonical: every option that is not None counts, false and 0 too."""
+        return dict((field.name, field.canonical(params.get(field.name)))
+                    for field in self.fields if params.get(field.name) is not None)
+
+    def validate(self, desired, monitor_type, parent=None, current=None):
+        """Return ``(errors, warnings)``; without a parent only the rules that need none run."""
+        errors = [problem for problem in (self.by_name[name].problem(value, monitor_type)
+                                          for name, value in desired.items()) if problem]
+        if current is not None and monitor_type and desired.get(self.type_field) not in (None, current.get(self.type_field)):
+            errors.extend(self.kept_values_misfit(desired, monitor_type, current))
+        warnings = []
+        if parent is not None:
+            context = CheckContext(self, desired, monitor_type, parent, current)
+            for check in self.checks:
+                for level, message in check(context):
+                    (errors if level == 'error' else warnings).append(message)
+        return errors, warnings
+
+    def kept_values_misfit(self, desired, new_type, current):
+        """On a type change, the values the monitor keeps (not given by the task) must suit the new type: the
+        service would otherwise hold a monitor its own create rule refuses (GRPC codes 0-99 on an HTTP check)."""
+        problems = []
+        for field in self.fields:
+            value = current.get(field.name)
+            if field.name in desired or value in (None, '') or (field.types and new_type not in field.types):
+                continue
+            if field.problem(value, new_type):
+                problems.append('type changes from %s to %s, but the monitor keeps %s %r, which a %s monitor cannot '
+                                'have; give %s for the new type in the same task.' % (
+                                    current.get(self.type_field), new_type, field.name, value, new_type, field.name))
+        return problems
