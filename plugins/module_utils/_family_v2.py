@@ -14,10 +14,14 @@ from ansible_collections.hwcloud.elb.plugins.module_utils import _checks
 from ansible_collections.hwcloud.elb.plugins.module_utils._engine import UUID, Family, LoadBalancer, Parent
 from ansible_collections.hwcloud.elb.plugins.module_utils._family_v3 import FAMILY as V3
 from ansible_collections.hwcloud.elb.plugins.module_utils._family_v3 import (
-    DOMAIN_NAME, DOMAIN_NAME_HINT, URL_PATH, URL_PATH_HINT, _pool_loadbalancer)
+    DOMAIN_NAME, DOMAIN_NAME_HINT, _pool_loadbalancer)
 from ansible_collections.hwcloud.elb.plugins.module_utils._fields import Field
 
 TYPES = ('TCP', 'UDP_CONNECT', 'HTTP')
+# The v2.0 create page asks only that url_path start with '/' (and hold at most 80 characters, max_length):
+# none of v3's character set. \Z, not $: a trailing newline is not the end of the value.
+URL_PATH = r'(?s)/.*\Z'
+URL_PATH_HINT = "a path starting with '/'"
 HTTP_TYPES = ('HTTP',)
 HTTP_METHODS = ('GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'TRACE', 'OPTIONS', 'CONNECT', 'PATCH')
 
