@@ -394,7 +394,7 @@ class ElbFamily:
         body = req.wrapped("healthmonitor")
         chk = Checker(body)
         chk.require("pool_id", "type", "delay", "timeout", "max_retries")
-        chk.string("pool_id", max_len=36)
+        chk.string("pool_id", max_len=36)  # v3 / v2 "pool_id": required String; an id is a 36-character UUID (★)
         self.check_monitor_fields(body, body.get("type"))
         self.check_body_project(body, req.project_id)
         with app.store.lock:

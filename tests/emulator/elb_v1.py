@@ -17,7 +17,8 @@ from .common import (ApiError, Response, classic_time, extra_fields, lb_status, 
 from .validation import CLASSIC_URI_RE, Checker
 
 FAMILY = "v1"
-LB_TYPES = ("External", "Internal")
+# Parents are beyond the seeds (api-notes §3, README "Classic load balancers ★"): these sets are the emulator's.
+LB_TYPES = ("External", "Internal")  # seed v1.0 table 1 "healthcheck_protocol": "private network load balancer" = Internal
 LISTENER_PROTOCOLS = ("HTTP", "HTTPS", "TCP", "UDP", "SSL")
 BACKEND_PROTOCOLS = ("HTTP", "TCP", "UDP")
 LB_ALGORITHMS = ("roundrobin", "leastconn", "source")
@@ -360,7 +361,7 @@ def create_check(app, req):
     if not body.get("listener_id"):
         raise ApiError(400, "ELB.7000", "The listener_id is null.")
     chk = check_check_fields(body)
-    chk.string("listener_id", max_len=64)
+    chk.string("listener_id", max_len=64)  # seed v1.0 table 1 "listener_id": required String (no length given: ★ 64)
     with app.store.lock:
         listener = _get(app, req, "listeners", body["listener_id"], "ELB.7010", "Listener")
         lb = app.store.coll(FAMILY, "loadbalancers").get(listener["loadbalancer_id"])

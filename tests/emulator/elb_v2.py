@@ -34,6 +34,7 @@ class V2(ElbFamily):
     IGNORED_ON_UPDATE = ("id", "tenant_id", "project_id", "created_at", "updated_at")
     EXTRA_IMMUTABLE = {"loadbalancers": ("vip_subnet_id",)}
     TIMESTAMPED = ("loadbalancers", "listeners")
+    # Parents: beyond the seeds (api-notes §3, README "Parent rules ★"); pool protocols as the seed's "type" table names them.
     LISTENER_PROTOCOLS = ("TCP", "UDP", "HTTP", "TERMINATED_HTTPS", "QUIC")
     LISTENER_REQUIRED = ("loadbalancer_id", "protocol", "protocol_port")
     LISTENER_PORTS = (1, 65535)

@@ -41,6 +41,7 @@ class V3(ElbFamily):
     IGNORED_ON_UPDATE = ("id", "project_id", "created_at", "updated_at", "request_id")
     EXTRA_IMMUTABLE = {"pools": ("any_port_enable",)}
     TIMESTAMPED = KINDS
+    # Parents: beyond the seeds (api-notes §3, README "Parent rules ★"); pool protocols as the list seed's table 6 "type" names them.
     LISTENER_PROTOCOLS = ("TCP", "UDP", "HTTP", "HTTPS", "QUIC", "TLS", "IP")
     LISTENER_REQUIRED = ("loadbalancer_id", "protocol")
     LISTENER_PORTS = (0, 65535)

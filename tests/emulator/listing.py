@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from .common import ApiError, parse_bool, parse_int
 
-V3_MAX_LIMIT = 2000
+V3_MAX_LIMIT = 2000  # seed v3-dedicated-list-healthmonitors.txt table 2 "limit": 0 to 2000, default 2000
 
 
 def _norm(value):

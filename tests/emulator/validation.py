@@ -110,7 +110,7 @@ class Checker:
             self.fail(key, "The value must be one of %s." % ", ".join(allowed))
 
 
-def check_expected_codes(chk, key, lo, hi, max_len=64):
+def check_expected_codes(chk, key, lo, hi, max_len=64):  # seed v2.0 table 2 "expected_codes": at most 64 characters
     """Validate an expected-codes string: ``200``, ``200,202`` or ``200-204``, codes in [lo, hi]."""
     chk.string(key, max_len=max_len, nullable=True)
     value = chk.body.get(key)
