@@ -68,11 +68,10 @@ def test_token_method_exchanges_a_token_for_a_token(api):
     assert body["methods"] == ["token"] and body["project"]["id"] == P1 and body["user"]["name"] == "demo"
     assert api.with_token("GET", "/v3/%s/elb/healthmonitors" % P1, new).status_code == 200
     # Re-scoped by name, as keystoneauth does; a project the user may not use is refused with IAM's body.
-    scoped = api.session.post(api.url("/v3/auth/tokens"), json={"auth": {"identity": {"methods": ["token"], "token": {"id": token}},
-                                                                 "scope": {"project": {"name": "cn-north-4"}}}})
+    by_token = {"methods": ["token"], "token": {"id": token}}
+    scoped = api.session.post(api.url("/v3/auth/tokens"), json={"auth": {"identity": by_token, "scope": {"project": {"name": "cn-north-4"}}}})
     assert scoped.status_code == 201 and scoped.json()["token"]["project"]["id"] == P1
-    foreign = api.session.post(api.url("/v3/auth/tokens"), json={"auth": {"identity": {"methods": ["token"], "token": {"id": token}},
-                                                                  "scope": {"project": {"id": P2}}}})
+    foreign = api.session.post(api.url("/v3/auth/tokens"), json={"auth": {"identity": by_token, "scope": {"project": {"id": P2}}}})
     assert foreign.status_code == 401 and set(foreign.json()["error"]) == {"code", "message", "title"}
 
 
