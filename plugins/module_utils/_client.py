@@ -177,7 +177,9 @@ class ElbClient:
             items = page.get(key) or []
             yield from items
             marker = next_marker(page, key)
-            if not items or not marker:
+            # A page shorter than the limit is the last: v3 names a next_marker on every page, the last one too
+            # (the list seed's example); without a limit v3 ignores a marker, so one page is all there is.
+            if not items or not marker or not limit or len(items) < limit:
                 return
             query['marker'] = marker
 

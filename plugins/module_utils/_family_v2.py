@@ -18,6 +18,10 @@ from ansible_collections.hwcloud.elb.plugins.module_utils._family_v3 import FAMI
 from ansible_collections.hwcloud.elb.plugins.module_utils._fields import Field
 
 TYPES = ('TCP', 'UDP_CONNECT', 'HTTP')
+# The v2.0 create page asks only that url_path start with '/' (and hold at most 80 characters, max_length):
+# none of v3's character set. Control characters are refused for every option (_fields.control_problem).
+URL_PATH = r'/.*'
+URL_PATH_HINT = "a path starting with '/'"
 HTTP_TYPES = ('HTTP',)
 HTTP_METHODS = ('GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'TRACE', 'OPTIONS', 'CONNECT', 'PATCH')
 
@@ -28,10 +32,6 @@ COMPATIBLE = {
 }
 # The service changes a monitor's type only from one of these to another, on a pool of one of these protocols.
 TYPE_CHANGEABLE = ('TCP', 'HTTP')
-
-# Seed 003 asks only that the path start with '/' (at most 80 characters): not v3's character set.
-URL_PATH = r'/.*'
-URL_PATH_HINT = "a path starting with '/' (at most 80 characters)"
 
 # What the list call filters on, one value each (api-notes section 4).
 QUERY_FILTERS = ('id', 'name', 'type', 'delay', 'timeout', 'max_retries', 'max_retries_down', 'monitor_port',

@@ -53,8 +53,8 @@ options:
     type: str
   url_path:
     description:
-      - Path requested by HTTP checks; starts with C(/), letters, digits and C(-/.%?#&_;~!(\)*[]@$^:',+), at most
-        80 characters. The service uses V(/) when it is not set.
+      - Path requested by HTTP checks; starts with C(/), at most 80 characters (the shared API sets no character
+        set, unlike the dedicated one). The service uses V(/) when it is not set.
       - Only for O(type=HTTP).
     type: str
   http_method:

@@ -17,7 +17,10 @@ from .common import ApiError, Response, classic_time, iso_z, new_hex_id, new_uui
 from .seed import V1_LBS, V2_LB, V3_LB, seed_id
 
 MAX_RECORDED = 200000
-CONFIG_DEFAULTS = {"pending_seconds": 0, "rate_limit_per_s": 0, "token_ttl_s": None}
+CONFIG_DEFAULTS = {"pending_seconds": 0, "rate_limit_per_s": 0, "token_ttl_s": None,
+                   # README ★: the seeds require ACTIVE only for updates; creates are refused too unless this is false
+                   "pending_blocks_create": True}
+BOOLEAN_CONFIG = ("pending_blocks_create",)
 MAX_BULK = 200000
 
 
@@ -103,12 +106,16 @@ def get_config(app, req):  # pylint: disable=unused-argument
 
 
 def set_config(app, req):
-    """``POST /_emulator/config`` ``{"pending_seconds", "rate_limit_per_s", "token_ttl_s"}`` (merged)."""
+    """``POST /_emulator/config`` ``{"pending_seconds", "rate_limit_per_s", "token_ttl_s", "pending_blocks_create"}`` (merged)."""
     body = req.json_body()
     unknown = set(body) - set(CONFIG_DEFAULTS)
     if unknown:
         raise _bad("unknown config keys: %s" % ", ".join(sorted(unknown)))
     for key, value in body.items():
+        if key in BOOLEAN_CONFIG:
+            if not isinstance(value, bool):
+                raise _bad("%s must be true or false" % key)
+            continue
         if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0):
             raise _bad("%s must be a non-negative number or null" % key)
         if key == "token_ttl_s" and value == 0:

@@ -191,12 +191,13 @@ def canonical_uri(raw_path):
     return uri if uri.endswith("/") else uri + "/"
 
 
-def canonical_query_candidates(query_string):
-    """Canonical query strings a correct signer may have used for this wire query.
+def canonical_query(query_string):
+    """The one canonical query string of a wire query (api-notes section 6, step 4).
 
-    The SDK sorts (key, value) pairs; it sorts repeated integer values as
-    integers, so a numeric-aware order is tried as well as the plain one and
-    the wire order.
+    The (key, value) pairs, decoded (``+`` is a space on the wire), sorted by key and repeated keys by value
+    as text, each re-encoded, ``&``-joined. Strict on purpose: a signer that signs the pairs in wire order, or
+    in any other order, is refused (README ★: the official SDK orders repeated integer values as numbers,
+    which differs only for values of different lengths, such as delay=5&delay=10).
     """
     pairs = []
     if query_string:
@@ -205,20 +206,7 @@ def canonical_query_candidates(query_string):
                 continue
             key, _sep, value = part.partition("=")
             pairs.append((unquote_plus(key), unquote_plus(value)))
-
-    def render(items):
-        return "&".join("%s=%s" % (_enc(k), _enc(v)) for k, v in items)
-
-    def numeric_key(item):
-        key, value = item
-        return (key, 0, int(value), "") if re.fullmatch(r"-?\d+", value) else (key, 1, 0, value)
-
-    candidates = [render(sorted(pairs)), render(sorted(pairs, key=numeric_key)), render(pairs)]
-    unique = []
-    for cand in candidates:
-        if cand not in unique:
-            unique.append(cand)
-    return unique
+    return "&".join("%s=%s" % (_enc(k), _enc(v)) for k, v in sorted(pairs))
 
 
 def _header_value(headers, name):
@@ -276,12 +264,11 @@ def verify_aksk(req, identity):
         payload_hash = hashlib.sha256(req.body or b"").hexdigest()
     uri = canonical_uri(req.raw_path)
     secret = user["secret_key"].encode("utf-8")
-    for query in canonical_query_candidates(req.query_string):
-        canonical = "\n".join([req.method, uri, query, "".join(lines), ";".join(signed_headers), payload_hash])
-        to_sign = "%s\n%s\n%s" % (ALGORITHM, date_text.strip(), hashlib.sha256(canonical.encode("utf-8")).hexdigest())
-        expected = hmac.new(secret, to_sign.encode("utf-8"), hashlib.sha256).hexdigest()
-        if hmac.compare_digest(expected, fields["Signature"].lower()):
-            return Principal(user, "aksk")
+    canonical = "\n".join([req.method, uri, canonical_query(req.query_string), "".join(lines), ";".join(signed_headers), payload_hash])
+    to_sign = "%s\n%s\n%s" % (ALGORITHM, date_text.strip(), hashlib.sha256(canonical.encode("utf-8")).hexdigest())
+    expected = hmac.new(secret, to_sign.encode("utf-8"), hashlib.sha256).hexdigest()
+    if hmac.compare_digest(expected, fields["Signature"].lower()):
+        return Principal(user, "aksk")
     raise _gateway_401("Incorrect IAM authentication information: verify aksk signature fail")
 
 
@@ -306,49 +293,94 @@ def _project_view(proj, user):
     return {"id": proj["id"], "name": proj["name"], "domain": {"id": user["domain_id"], "name": user["domain"]}}
 
 
+def _scoped_project(app, user, scope, default=None):
+    """The project a token request asks for (``default`` when it names none); 401 if the user may not use it."""
+    if not (isinstance(scope, dict) and isinstance(scope.get("project"), dict)):
+        return default
+    wanted = scope["project"]
+    project = None
+    if wanted.get("id"):
+        project = app.identity.project(wanted["id"])
+    elif wanted.get("name"):
+        for proj in app.identity.projects:
+            if proj["name"] == wanted["name"] and proj["id"] in user["projects"]:
+                project = proj
+                break
+        if project is None:
+            project = app.identity.project_by_name(wanted["name"])
+    if project is None or project["id"] not in user["projects"]:
+        raise _iam_error(401, "The request you have made requires authentication: no access to the requested project.")
+    return project
+
+
+def service_catalog(base_url, project):
+    """The catalog of a project-scoped token: IAM and an endpoint per ELB family, in the project's region.
+
+    In Huawei Cloud a project's name is its region. ``network`` is the OpenStack-compatible root that
+    serves ``/v2.0/lbaas`` (clients find v2.0 through ``GET /``); ``elbv3``/``elbv2``/``elbv1`` end
+    in ``/{project_id}`` as the SDK paths expect (``{endpoint}/elb/healthmonitors``).
+    """
+    region = project["name"]
+    entries = (
+        ("identity", "iam", base_url + "/v3"),
+        ("network", "vpc", base_url),
+        ("elbv3", "elbv3", "%s/v3/%s" % (base_url, project["id"])),
+        ("elbv2", "elbv2", "%s/v2/%s" % (base_url, project["id"])),
+        ("elbv1", "elb", "%s/v1.0/%s" % (base_url, project["id"])),
+    )
+    return [{
+        "type": kind,
+        "name": name,
+        "id": stable_hex("service", kind),
+        "endpoints": [{"id": stable_hex("endpoint", kind, project["id"]), "interface": "public", "region": region,
+                       "region_id": region, "url": url}],
+    } for kind, name, url in entries]
+
+
 def create_token(app, req):
-    """``POST /v3/auth/tokens`` with the password method."""
+    """``POST /v3/auth/tokens``: the password method, or the token method (a token exchanged for a token)."""
     try:
         data = req.json_body()
         auth = data["auth"]
         identity = auth["identity"]
         methods = identity.get("methods") or []
-        pw_user = identity["password"]["user"]
-    except (ApiError, KeyError, TypeError):
-        raise _iam_error(400, "The request body is not a valid password authentication request.") from None
-    if "password" not in methods:
-        raise _iam_error(400, "Only the password method is supported by the emulator.")
-    if not isinstance(pw_user, dict):
-        raise _iam_error(400, "The request body is not a valid password authentication request.")
-    domain = pw_user.get("domain") or {}
-    domain_name = domain.get("name") if isinstance(domain, dict) else None
-    user = app.identity.user(pw_user.get("name"), domain_name, user_id=pw_user.get("id"))
-    if user is None or user.get("password") is None or pw_user.get("password") != user["password"]:
-        raise _iam_error(401, "The username or password is wrong.")
+    except (ApiError, KeyError, TypeError, AttributeError):
+        raise _iam_error(400, "The request body is not a valid authentication request.") from None
     scope = auth.get("scope") or {}
-    project = None
-    if isinstance(scope, dict) and isinstance(scope.get("project"), dict):
-        wanted = scope["project"]
-        if wanted.get("id"):
-            project = app.identity.project(wanted["id"])
-        elif wanted.get("name"):
-            project = None
-            for proj in app.identity.projects:
-                if proj["name"] == wanted["name"] and proj["id"] in user["projects"]:
-                    project = proj
-                    break
-            if project is None:
-                project = app.identity.project_by_name(wanted["name"])
-        if project is None or project["id"] not in user["projects"]:
-            raise _iam_error(401, "The request you have made requires authentication: no access to the requested project.")
+    if "password" in methods:
+        pw_user = (identity.get("password") or {}).get("user") if isinstance(identity.get("password"), dict) else None
+        if not isinstance(pw_user, dict):
+            raise _iam_error(400, "The request body is not a valid password authentication request.")
+        domain = pw_user.get("domain") or {}
+        domain_name = domain.get("name") if isinstance(domain, dict) else None
+        user = app.identity.user(pw_user.get("name"), domain_name, user_id=pw_user.get("id"))
+        if user is None or user.get("password") is None or pw_user.get("password") != user["password"]:
+            raise _iam_error(401, "The username or password is wrong.")
+        project = _scoped_project(app, user, scope)
+        method = "password"
+    elif "token" in methods:
+        given = identity.get("token")
+        token_id = given.get("id") if isinstance(given, dict) else None
+        if not token_id:
+            raise _iam_error(400, "The request body is not a valid token authentication request.")
+        try:
+            principal = app.tokens.validate(str(token_id).strip(), app.identity)
+        except ApiError as err:
+            raise _iam_error(401, err.message) from None
+        user = principal.user
+        current = app.identity.project(principal.token_project) if principal.token_project else None
+        project = _scoped_project(app, user, scope, default=current)
+        method = "token"
+    else:
+        raise _iam_error(400, "Only the password and token methods are supported by the emulator.")
     ttl = app.config.get("token_ttl_s") or DEFAULT_TOKEN_TTL_S
     token, issued, expires = app.tokens.issue(user, project["id"] if project else None, ttl)
     body = {
         "token": {
             "expires_at": iso_micro(expires),
             "issued_at": iso_micro(issued),
-            "methods": ["password"],
-            "catalog": [],
+            "methods": [method],
+            "catalog": service_catalog(req.base_url, project) if project else [],
             "roles": [{"id": "0", "name": "op_service"}],
             "user": {
                 "id": user["id"],
@@ -363,6 +395,43 @@ def create_token(app, req):
     else:
         body["token"]["domain"] = {"id": user["domain_id"], "name": user["domain"]}
     return Response(201, body, {"X-Subject-Token": token})
+
+
+# --- version documents (discovery) ------------------------------------------------
+
+def _version(base_url, vid, status, path, **extra):
+    return {"id": vid, "status": status, "updated": "2024-01-01T00:00:00Z",
+            "links": [{"rel": "self", "href": base_url + path}], **extra}
+
+
+def _identity_version(base_url):
+    return _version(base_url, "v3.0", "stable", "/v3/",
+                    **{"media-types": [{"base": "application/json", "type": "application/vnd.openstack.identity-v3+json"}]})
+
+
+def _network_version(base_url):
+    return _version(base_url, "v2.0", "CURRENT", "/v2.0/")
+
+
+def versions_root(app, req):  # pylint: disable=unused-argument
+    """``GET /``: every API on this port (a real cloud has one host per service): network v2.0 and identity v3.
+
+    A discovery client picks the major version it wants from the one list (keystoneauth reads both shapes).
+    """
+    return Response(200, {"versions": [_network_version(req.base_url), _identity_version(req.base_url)]})
+
+
+def version_v3(app, req):  # pylint: disable=unused-argument
+    """``GET /v3``: the identity v3 version document (for ``auth_url: <base>/v3``)."""
+    return Response(200, {"version": _identity_version(req.base_url)})
+
+
+def version_v20(app, req):  # pylint: disable=unused-argument
+    """``GET /v2.0``: the network v2.0 version document, with the LBaaS collections it serves."""
+    resources = [{"name": kind[:-1], "collection": kind,
+                  "links": [{"rel": "self", "href": "%s/v2.0/lbaas/%s" % (req.base_url, kind)}]}
+                 for kind in ("loadbalancers", "listeners", "pools", "healthmonitors")]
+    return Response(200, {"version": _network_version(req.base_url), "resources": resources})
 
 
 def list_projects(app, req):
@@ -391,5 +460,8 @@ def list_projects(app, req):
 
 def register(router):
     """Add the IAM routes."""
+    router.add("GET", r"", versions_root, "gateway", auth=False)
+    router.add("GET", r"/v3", version_v3, "iam", auth=False)
+    router.add("GET", r"/v2\.0", version_v20, "v2n", auth=False)
     router.add("POST", r"/v3/auth/tokens", create_token, "iam", auth=False)
     router.add("GET", r"/v3/projects", list_projects, "iam", auth=True, project=False)

@@ -141,8 +141,8 @@ class Request:
 
 
 def new_request_id():
-    """A request id: 32 lower-case hex characters."""
-    return uuid.uuid4().hex
+    """A request id: a hyphenated UUID, as in the seed v3-dedicated-*.txt examples ("request_id": "814bc40e-8b0a-...")."""
+    return str(uuid.uuid4())
 
 
 def new_uuid():
@@ -205,10 +205,12 @@ def neutron_type(status):
 
 def family_of_path(path):
     """Guess the family of a path that matched no route (for its error body)."""
-    if path.startswith("/v3/auth") or path.startswith("/v3/projects"):
-        return FAMILY_IAM
-    if path.startswith("/v3/"):
+    parts = path.split("/")
+    if path.startswith("/v3/") and len(parts) > 3 and parts[3] == "elb":
         return FAMILY_V3
+    # Every other /v3 path is IAM's (/v3/auth/..., /v3/projects, /v3/users...), and so are /v3.0 and /v3-ext.
+    if path.rstrip("/") in ("/v3", "/v3.0", "/v3-ext") or path.startswith(("/v3/", "/v3.0/", "/v3-ext/")):
+        return FAMILY_IAM
     if path.startswith("/v2.0/"):
         return FAMILY_V2N
     if path.startswith("/v2/"):

@@ -16,7 +16,7 @@ from functools import partial
 from .common import (ApiError, Response, iso_z, lb_status, mark_pending, new_uuid, refs, require_active,
                      strip_private)
 from .listing import make_filter
-from .validation import DOMAIN_RE, URL_PATH_RE, Checker, check_expected_codes
+from .validation import DOMAIN_RE, Checker, check_expected_codes, check_url_path
 
 KINDS = ("loadbalancers", "listeners", "pools", "healthmonitors")
 # "pools" -> "pool": the body wrapper, the answer key and the 404 label.
@@ -58,7 +58,7 @@ class ElbFamily:
     NO_MONITOR = None              # healthmonitor_id of a pool without a monitor
     MONITOR_TYPES = HTTP_METHODS = ()
     COMPATIBLE = {}                # pool protocol -> the monitor types it takes (not listed: any)
-    URL_PATH_HINT = ""             # how a refused url_path is explained
+    URL_PATH_CHARSET = None        # the characters a url_path may hold (None: any, after the leading "/")
     EXPECTED_CODE_RANGES = {}      # monitor type -> (lo, hi) of its expected_codes (not listed: 200-599)
 
     # --- the same in both families ----------------------------------------------------
@@ -130,6 +130,9 @@ class ElbFamily:
     def check_monitor_port(self, pool, port):
         """Hook: rules on ``monitor_port`` that depend on the pool (none by default)."""
 
+    def check_monitor_update(self, rec, body):
+        """Hook: rules on the monitor a PUT would leave (none by default)."""
+
     def apply_monitor_update(self, rec, body):
         """Hook: write the fields of a validated monitor PUT into ``rec``."""
         for key in self.MONITOR_UPDATABLE:
@@ -184,18 +187,24 @@ class ElbFamily:
     def check_monitor_fields(self, body, mtype):
         """Validate the monitor fields present in ``body`` (``mtype``: the type it will have)."""
         chk = Checker(body)
-        chk.enum("type", self.MONITOR_TYPES)
-        chk.integer("delay", 1, 50)
-        chk.integer("timeout", 1, 50)
-        chk.integer("max_retries", 1, 10)
-        chk.integer("max_retries_down", 1, 10, nullable=True)
-        chk.boolean("admin_state_up", nullable=True)
-        chk.integer("monitor_port", 1, 65535, nullable=True)
-        chk.string("name", max_len=255, nullable=True)
+        # Both seeds state these alike: v3 = v3-dedicated-create-healthmonitor.txt table 4 (the update page's
+        # table 4 repeats it), v2 = v2.0-shared-create-healthmonitor.txt table 2.
+        chk.enum("type", self.MONITOR_TYPES)  # v3 / v2 "type": the family's MONITOR_TYPES
+        chk.integer("delay", 1, 50)  # v3 / v2 "delay": 1 to 50
+        chk.integer("timeout", 1, 50)  # v2 "timeout": 1 to 50; v3 only "advised < delay": 1-50 is the v2 range (README ★)
+        chk.integer("max_retries", 1, 10)  # v3 / v2 "max_retries": 1 to 10
+        chk.integer("max_retries_down", 1, 10, nullable=True)  # v3 / v2 "max_retries_down": 1 to 10
+        chk.boolean("admin_state_up", nullable=True)  # v3 / v2 "admin_state_up": Boolean
+        chk.integer("monitor_port", 1, 65535, nullable=True)  # v3 / v2 "monitor_port": 1 to 65535 (v3: or null)
+        chk.string("name", max_len=255, nullable=True)  # v2 "name": at most 255 characters (v3 gives no length: README ★)
+        # v2 "domain_name": at most 100 characters (v3 gives no length: README ★); pattern: see validation.DOMAIN_RE
         chk.string("domain_name", min_len=1, max_len=100, pattern=DOMAIN_RE, nullable=True,
                    pattern_text="digits, letters, '-' and '.', starting with a digit or a letter")
-        chk.string("url_path", min_len=1, max_len=80, pattern=URL_PATH_RE, nullable=True, pattern_text=self.URL_PATH_HINT)
-        chk.enum("http_method", self.HTTP_METHODS, nullable=True)
+        # v2 "url_path": must start with /, at most 80 characters; v3 adds its character set (URL_PATH_CHARSET)
+        chk.string("url_path", min_len=1, max_len=80, nullable=True)
+        check_url_path(chk, "url_path", self.URL_PATH_CHARSET)
+        chk.enum("http_method", self.HTTP_METHODS, nullable=True)  # v3 / v2 "http_method": the family's HTTP_METHODS
+        # v3 "expected_codes": 200, 200,202 or 200-204; v2: at most 64 characters; ranges: EXPECTED_CODE_RANGES
         check_expected_codes(chk, "expected_codes", *self.EXPECTED_CODE_RANGES.get(mtype, (200, 599)))
         return chk
 
@@ -385,7 +394,7 @@ class ElbFamily:
         body = req.wrapped("healthmonitor")
         chk = Checker(body)
         chk.require("pool_id", "type", "delay", "timeout", "max_retries")
-        chk.string("pool_id", max_len=36)
+        chk.string("pool_id", max_len=36)  # v3 / v2 "pool_id": required String; an id is a 36-character UUID (★)
         self.check_monitor_fields(body, body.get("type"))
         self.check_body_project(body, req.project_id)
         with app.store.lock:
@@ -395,7 +404,8 @@ class ElbFamily:
             if pool["healthmonitor_id"]:
                 raise ApiError(409, "ELB.8907", "Pool %s already has health monitor %s." % (pool["id"], pool["healthmonitor_id"]))
             lb = self.pool_lb(app, pool)
-            require_active(lb)
+            if app.config.get("pending_blocks_create", True):  # README ★ (config pending_blocks_create)
+                require_active(lb)
             ts = iso_z()
             rec = self.build_monitor(req.project_id, body, new_uuid(), pool["id"], ts)
             app.store.coll(self.STORE, "healthmonitors")[rec["id"]] = rec
@@ -422,6 +432,7 @@ class ElbFamily:
             if "type" in body:
                 self.check_type_change(pool, rec["type"], body["type"])
             self.check_monitor_port(pool, body["monitor_port"] if "monitor_port" in body else rec["monitor_port"])
+            self.check_monitor_update(rec, body)
             lb = self.pool_lb(app, pool)
             require_active(lb)
             self.apply_monitor_update(rec, body)

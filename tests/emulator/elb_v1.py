@@ -10,19 +10,23 @@ Creating a health check answers 200 (not 201).
 
 from __future__ import annotations
 
+import json
+
 from .common import (ApiError, Response, classic_time, extra_fields, lb_status, mark_pending, new_hex_id,
                      require_active, strip_private)
 from .validation import CLASSIC_URI_RE, Checker
 
 FAMILY = "v1"
-LB_TYPES = ("External", "Internal")
+# Parents are beyond the seeds (api-notes §3, README "Classic load balancers ★"): these sets are the emulator's.
+LB_TYPES = ("External", "Internal")  # seed v1.0 table 1 "healthcheck_protocol": "private network load balancer" = Internal
 LISTENER_PROTOCOLS = ("HTTP", "HTTPS", "TCP", "UDP", "SSL")
 BACKEND_PROTOCOLS = ("HTTP", "TCP", "UDP")
 LB_ALGORITHMS = ("roundrobin", "leastconn", "source")
-CHECK_PROTOCOLS = ("HTTP", "TCP", "UDP")
+CHECK_PROTOCOLS = ("HTTP", "TCP", "UDP")  # seed v1.0-classic-create-healthcheck.md table 1 "healthcheck_protocol"
 CHECK_FIELDS = ("healthcheck_protocol", "healthcheck_uri", "healthcheck_connect_port", "healthy_threshold",
                 "unhealthy_threshold", "healthcheck_timeout", "healthcheck_interval")
-# Health-check values used when the create body omits them (unverified; from the seed examples).
+# Health-check values used when the create body omits them (unverified; seed v1.0-classic-create-healthcheck.md
+# example requests 1 and 2: interval 5, timeout 10, thresholds 3).
 CHECK_DEFAULTS = {"healthcheck_interval": 5, "healthcheck_timeout": 10, "healthy_threshold": 3, "unhealthy_threshold": 3}
 
 
@@ -126,20 +130,27 @@ def render_lb(rec):
 def check_check_fields(body):
     """Validate the health-check fields present in ``body``."""
     chk = Checker(body)
-    chk.enum("healthcheck_protocol", CHECK_PROTOCOLS, nullable=True)
-    chk.string("healthcheck_uri", max_len=80, nullable=True)
-    chk.integer("healthcheck_connect_port", 1, 65535, nullable=True)
-    chk.integer("healthy_threshold", 1, 10, nullable=True)
-    chk.integer("unhealthy_threshold", 1, 10, nullable=True)
-    chk.integer("healthcheck_timeout", 1, 50, nullable=True)
-    chk.integer("healthcheck_interval", 1, 50, nullable=True)
+    # seed v1.0-classic-create-healthcheck.md table 1, field by field:
+    chk.enum("healthcheck_protocol", CHECK_PROTOCOLS, nullable=True)  # "HTTP, TCP, or UDP"
+    chk.string("healthcheck_uri", max_len=80, nullable=True)  # "1 to 80 characters" (pattern: check_check_rules)
+    chk.integer("healthcheck_connect_port", 1, 65535, nullable=True)  # "ranges from 1 to 65535"
+    chk.integer("healthy_threshold", 1, 10, nullable=True)  # "ranges from 1 to 10"
+    chk.integer("unhealthy_threshold", 1, 10, nullable=True)  # "ranges from 1 to 10"
+    chk.integer("healthcheck_timeout", 1, 50, nullable=True)  # "ranges from 1 to 50"
+    chk.integer("healthcheck_interval", 1, 50, nullable=True)  # "ranges from 1 to 50"
     return chk
 
 
 def check_check_rules(chk, lb, listener, proto, uri):
     """Protocol rules: HTTP needs a valid URI; UDP only on a UDP listener of an External balancer."""
-    if proto == "HTTP" and uri not in (None, "") and not CLASSIC_URI_RE.match(uri):
-        chk.fail("healthcheck_uri", "The value must be 1 to 80 characters, start with '/' and contain letters, digits and -/.%?#&_=.")
+    # seed v1.0-classic-create-healthcheck.md table 1 "healthcheck_uri": "valid when healthcheck_protocol is HTTP";
+    # the TCP example sends "" (so "" and other protocols are not checked)
+    if proto == "HTTP" and uri not in (None, "") and not CLASSIC_URI_RE.fullmatch(uri):
+        if not uri.startswith("/"):
+            chk.fail("healthcheck_uri", "The value must start with '/'.")
+        bad = next(c for c in uri[1:] if not CLASSIC_URI_RE.fullmatch("/" + c))
+        chk.fail("healthcheck_uri", "The character %s is not allowed: only letters, digits and -/.%%?#&_=." % json.dumps(bad))
+    # seed v1.0 table 1 "healthcheck_protocol": "A listener using UDP is not allowed for a private network load balancer"
     if proto == "UDP" and lb is not None and lb["type"] == "Internal":
         raise ApiError(400, "ELB.8902", "Invalid input for field/attribute healthcheck_protocol. Value: \"UDP\". "
                        "A UDP health check is not allowed on a private network (Internal) load balancer.")
@@ -350,7 +361,7 @@ def create_check(app, req):
     if not body.get("listener_id"):
         raise ApiError(400, "ELB.7000", "The listener_id is null.")
     chk = check_check_fields(body)
-    chk.string("listener_id", max_len=64)
+    chk.string("listener_id", max_len=64)  # seed v1.0 table 1 "listener_id": required String (no length given: ★ 64)
     with app.store.lock:
         listener = _get(app, req, "listeners", body["listener_id"], "ELB.7010", "Listener")
         lb = app.store.coll(FAMILY, "loadbalancers").get(listener["loadbalancer_id"])
@@ -358,7 +369,8 @@ def create_check(app, req):
         check_check_rules(chk, lb, listener, proto, body.get("healthcheck_uri"))
         if listener["healthcheck_id"]:
             raise ApiError(409, "ELB.8907", "Listener %s already has health check %s." % (listener["id"], listener["healthcheck_id"]))
-        require_active(lb, "health check")
+        if app.config.get("pending_blocks_create", True):  # README ★ (config pending_blocks_create)
+            require_active(lb, "health check")
         ts = classic_time()
         rec = build_check(req.project_id, body, new_hex_id(), listener, ts)
         app.store.coll(FAMILY, "healthchecks")[rec["id"]] = rec

@@ -34,16 +34,20 @@ class V2(ElbFamily):
     IGNORED_ON_UPDATE = ("id", "tenant_id", "project_id", "created_at", "updated_at")
     EXTRA_IMMUTABLE = {"loadbalancers": ("vip_subnet_id",)}
     TIMESTAMPED = ("loadbalancers", "listeners")
+    # Parents: beyond the seeds (api-notes §3, README "Parent rules ★"); pool protocols as the seed's "type" table names them.
     LISTENER_PROTOCOLS = ("TCP", "UDP", "HTTP", "TERMINATED_HTTPS", "QUIC")
     LISTENER_REQUIRED = ("loadbalancer_id", "protocol", "protocol_port")
     LISTENER_PORTS = (1, 65535)
     POOL_PROTOCOLS = ("TCP", "UDP", "HTTP", "QUIC")
     LB_ALGORITHMS = ("ROUND_ROBIN", "LEAST_CONNECTIONS", "SOURCE_IP")
     NO_MONITOR = None
-    MONITOR_TYPES = ("TCP", "UDP_CONNECT", "HTTP")
+    MONITOR_TYPES = ("TCP", "UDP_CONNECT", "HTTP")  # seed v2.0-shared-create-healthmonitor.txt table 2 "type"
+    # seed v2.0-shared-create-healthmonitor.txt table 2 "http_method": GET, HEAD, POST, PUT, DELETE, TRACE, OPTIONS, CONNECT, PATCH
     HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "TRACE", "OPTIONS", "CONNECT", "PATCH")
+    # seed v2.0-shared-create-healthmonitor.txt table 2 "type": UDP pool -> UDP_CONNECT; TCP or HTTP pool -> TCP or HTTP
     COMPATIBLE = {"UDP": ("UDP_CONNECT",), "QUIC": ("UDP_CONNECT",), "TCP": _TCP_HTTP, "HTTP": _TCP_HTTP}
-    URL_PATH_HINT = "must start with '/'"
+    # seed v2.0-shared-create-healthmonitor.txt table 2 "url_path": only "must start with a slash (/)" and
+    # "a maximum of 80 characters": no character set (URL_PATH_CHARSET stays None).
     # v2 shows http_method for every type, so a PUT sets it like the other fields.
     MONITOR_UPDATABLE = ElbFamily.MONITOR_UPDATABLE + ("http_method",)
     MONITOR_RESETS = {**ElbFamily.MONITOR_RESETS, "http_method": "GET"}
@@ -141,18 +145,18 @@ class V2(ElbFamily):
             "project_id": project_id,
             "tenant_id": project_id,
             "name": spec.get("name") or "",
-            "admin_state_up": spec.get("admin_state_up") is not False,
-            "monitor_port": spec.get("monitor_port"),
+            "admin_state_up": spec.get("admin_state_up") is not False,  # seed v2.0 table 2 "admin_state_up": default true
+            "monitor_port": spec.get("monitor_port"),  # seed v2.0 table 2 "monitor_port": "left blank by default"
             "timeout": spec["timeout"],
             "type": spec["type"],
-            "expected_codes": "200",
+            "expected_codes": "200",  # seed v2.0-shared-create-healthmonitor.txt table 4: "fixed at 200"
             "domain_name": spec.get("domain_name"),
-            "url_path": spec.get("url_path") or "/",
-            "http_method": spec.get("http_method") or "GET",
+            "url_path": spec.get("url_path") or "/",  # seed v2.0 table 2 "url_path": "The default value is /"
+            "http_method": spec.get("http_method") or "GET",  # seed v2.0 table 2 "http_method": "The default value is GET"
             "delay": spec["delay"],
             "max_retries": spec["max_retries"],
             "pools": [{"id": pool_id}],
-            "max_retries_down": spec.get("max_retries_down") or 3,
+            "max_retries_down": spec.get("max_retries_down") or 3,  # README ★: the v2 seed gives no default; v3's 3
             "_": {"pool": pool_id},
         }
 

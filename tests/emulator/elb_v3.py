@@ -9,15 +9,20 @@ The handlers are :class:`elb_family.ElbFamily`'s; this file declares what is v3'
 
 from __future__ import annotations
 
+import json
+
 from .common import ApiError, extra_fields, refs
 from .elb_family import KINDS, ElbFamily
 from .listing import v3_page
+from .validation import URL_PATH_CHARS_RE, Checker, check_expected_codes
 
 _L7 = ("TCP", "HTTP", "HTTPS", "GRPC", "TLS")
 
 
 def _display_codes(mtype, raw_codes, raw_method):
     """(expected_codes, http_method) as shown: null for types without HTTP semantics."""
+    # seed v3-dedicated-create-healthmonitor.txt table 4: expected_codes default 200 (GRPC: 0), http_method default GET;
+    # null for the other types as in the seed v3-dedicated-list-healthmonitors.txt example (UDP_CONNECT)
     if mtype in ("HTTP", "HTTPS"):
         return raw_codes or "200", raw_method or "GET"
     if mtype == "GRPC":
@@ -36,6 +41,7 @@ class V3(ElbFamily):
     IGNORED_ON_UPDATE = ("id", "project_id", "created_at", "updated_at", "request_id")
     EXTRA_IMMUTABLE = {"pools": ("any_port_enable",)}
     TIMESTAMPED = KINDS
+    # Parents: beyond the seeds (api-notes §3, README "Parent rules ★"); pool protocols as the list seed's table 6 "type" names them.
     LISTENER_PROTOCOLS = ("TCP", "UDP", "HTTP", "HTTPS", "QUIC", "TLS", "IP")
     LISTENER_REQUIRED = ("loadbalancer_id", "protocol")
     LISTENER_PORTS = (0, 65535)
@@ -44,8 +50,9 @@ class V3(ElbFamily):
     POOL_PARENTS_OPTIONAL = True
     ANY_PORT_POOLS = True
     NO_MONITOR = ""
-    MONITOR_TYPES = ("TCP", "UDP_CONNECT", "HTTP", "HTTPS", "GRPC", "TLS")
-    HTTP_METHODS = ("GET", "HEAD", "POST")
+    MONITOR_TYPES = ("TCP", "UDP_CONNECT", "HTTP", "HTTPS", "GRPC", "TLS")  # seed v3-dedicated-create-healthmonitor.txt table 4 "type"
+    HTTP_METHODS = ("GET", "HEAD", "POST")  # seed v3-dedicated-create-healthmonitor.txt table 4 "http_method": GET, HEAD, or POST
+    # seed v3-dedicated-list-healthmonitors.txt table 6 "type" (its Note: the backend protocol decides the types)
     COMPATIBLE = {
         "UDP": ("UDP_CONNECT",),
         "QUIC": ("UDP_CONNECT",),
@@ -56,8 +63,9 @@ class V3(ElbFamily):
         "GRPC": _L7,
         "TLS": _L7,
     }
-    URL_PATH_HINT = "must start with '/' and contain letters, digits and -/.%?#&_;~!()*[]@$^:',+"
-    EXPECTED_CODE_RANGES = {"GRPC": (0, 99)}  # gRPC status codes
+    URL_PATH_CHARSET = URL_PATH_CHARS_RE  # seed v3-dedicated-create-healthmonitor.txt table 4 "url_path"
+    # api-notes §2 v3 "expected_codes": GRPC default "0" (the seeds' table 4); 0-99 for gRPC status codes is README ★
+    EXPECTED_CODE_RANGES = {"GRPC": (0, 99)}
     EXTRA_FILTERS = {
         "loadbalancers": {"vpc_id": ("vpc_id", "str")},
         "pools": {
@@ -173,7 +181,7 @@ class V3(ElbFamily):
         mtype = spec["type"]
         codes, method = _display_codes(mtype, spec.get("expected_codes"), spec.get("http_method"))
         return {
-            "monitor_port": spec.get("monitor_port"),
+            "monitor_port": spec.get("monitor_port"),  # seed v3-dedicated-list-healthmonitors.txt table 6 "monitor_port": default null
             "id": monitor_id,
             "project_id": project_id,
             "domain_name": spec.get("domain_name"),
@@ -181,13 +189,13 @@ class V3(ElbFamily):
             "delay": spec["delay"],
             "max_retries": spec["max_retries"],
             "pools": [{"id": pool_id}],
-            "admin_state_up": spec.get("admin_state_up") is not False,
+            "admin_state_up": spec.get("admin_state_up") is not False,  # seed v3 create table 4 "admin_state_up": default true
             "timeout": spec["timeout"],
             "type": mtype,
             "expected_codes": codes,
-            "url_path": spec.get("url_path") or "/",
+            "url_path": spec.get("url_path") or "/",  # seed v3-dedicated-create-healthmonitor.txt table 4 "url_path": default /
             "http_method": method,
-            "max_retries_down": spec.get("max_retries_down") or 3,
+            "max_retries_down": spec.get("max_retries_down") or 3,  # seed v3-dedicated-list-healthmonitors.txt table 6: default 3
             "created_at": ts,
             "updated_at": ts,
             # The values as given: shown again if the type changes to one that uses them.
@@ -212,6 +220,23 @@ class V3(ElbFamily):
                            "monitor_port is required when the pool has any_port_enable true.")
         if pool["protocol"] == "IP" and port == 0:
             raise ApiError(400, "ELB.8902", "Invalid input for field/attribute monitor_port. Value: 0. monitor_port cannot be 0 for an IP pool.")
+
+    def check_monitor_update(self, rec, body):
+        """A new type must suit the expected_codes the monitor keeps (README ★): a GRPC monitor with 200-204 is
+        refused on update as on create, so a type change that would keep out-of-range codes needs them sent too."""
+        new_type = body.get("type", rec["type"])
+        if new_type == rec["type"] or "expected_codes" in body or new_type not in ("HTTP", "HTTPS", "GRPC"):
+            return
+        kept = rec["_"]["expected_codes"]
+        if kept is None:
+            return
+        lo, hi = self.EXPECTED_CODE_RANGES.get(new_type, (200, 599))
+        checker = Checker({"expected_codes": kept})
+        try:
+            check_expected_codes(checker, "expected_codes", lo, hi)
+        except ApiError:
+            raise ApiError(400, "ELB.8902", "Invalid input for field/attribute expected_codes. Value: %s. A %s health check "
+                           "takes codes %d-%d: send expected_codes with the new type." % (json.dumps(kept), new_type, lo, hi)) from None
 
     def apply_monitor_update(self, rec, body):
         """The shared fields, then expected_codes/http_method: kept as given, shown as the type allows."""

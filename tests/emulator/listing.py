@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from .common import ApiError, parse_bool, parse_int
 
-V3_MAX_LIMIT = 2000
+V3_MAX_LIMIT = 2000  # seed v3-dedicated-list-healthmonitors.txt table 2 "limit": 0 to 2000, default 2000
 
 
 def _norm(value):
@@ -81,33 +81,33 @@ def _window(records, predicate, marker, limit, reverse):
 
 
 def v3_page(req, records, predicate):
-    """Paginate like v3: ``limit`` 0-2000 (default 2000), ``marker``, ``page_reverse``; returns (page, page_info)."""
+    """Paginate like v3: ``limit`` 0-2000 (default 2000), ``marker``, ``page_reverse``; returns (page, page_info).
+
+    seed v3-dedicated-list-healthmonitors.txt: "Parameters marker and page_reverse take effect only when they
+    are used together with parameter limit" (so without ``limit`` they are ignored); table 2 "limit": 0 to 2000,
+    default 2000; table 5: previous_marker = the first record of the page, next_marker = the last one. Its
+    example lists everything and still shows next_marker, so both are there on every non-empty page: a client
+    knows the last page by a short (or empty) page, not by a missing marker.
+    """
     raw_limit = req.q_one("limit")
     limit = V3_MAX_LIMIT
+    marker = None
+    reverse = False
     if raw_limit is not None:
         limit = parse_int(raw_limit, "limit")
         if limit < 0 or limit > V3_MAX_LIMIT:
             raise ApiError(400, "ELB.8902", "Invalid input for field/attribute limit. Value: %s. "
                            "The value must be between 0 and %d." % (raw_limit, V3_MAX_LIMIT))
-    raw_reverse = req.q_one("page_reverse")
-    reverse = parse_bool(raw_reverse, "page_reverse") if raw_reverse is not None else False
-    marker = req.q_one("marker")
-    if marker == "":
-        raise ApiError(400, "ELB.8902", "Invalid input for field/attribute marker. Value: . The marker cannot be blank.")
-    page, more = _window(records, predicate, marker, limit, reverse)
+        raw_reverse = req.q_one("page_reverse")
+        reverse = parse_bool(raw_reverse, "page_reverse") if raw_reverse is not None else False
+        marker = req.q_one("marker")
+        if marker == "":  # table 2 "marker": "cannot be left blank or set to an invalid ID"
+            raise ApiError(400, "ELB.8902", "Invalid input for field/attribute marker. Value: . The marker cannot be blank.")
+    page, _more = _window(records, predicate, marker, limit, reverse)
     info = {"current_count": len(page)}
     if page:
-        first, last = page[0]["id"], page[-1]["id"]
-        if reverse:
-            # Walking backwards: previous_marker continues backwards, absent at the start.
-            if more:
-                info["previous_marker"] = first
-            if marker is not None:
-                info["next_marker"] = last
-        else:
-            info["previous_marker"] = first
-            if more:
-                info["next_marker"] = last
+        info["previous_marker"] = page[0]["id"]
+        info["next_marker"] = page[-1]["id"]
     return page, info
 
 

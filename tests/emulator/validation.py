@@ -14,14 +14,16 @@ import re
 
 from .common import ApiError
 
-# v3 url_path: starts with "/", then letters, digits and -/.%?#&_;~!()*[]@$^:',+
-URL_PATH_RE = re.compile(r"^/[A-Za-z0-9\-/.%?#&_;~!()*\[\]@$^:',+]*$")
-# Domain names: digits, letters, "-" and "."; starts with a digit or a letter.
-DOMAIN_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-]*$")
-# Classic health-check URI: letters, digits and -/.%?#&_=
-CLASSIC_URI_RE = re.compile(r"^/[A-Za-z0-9\-/.%?#&_=]*$")
-# Expected codes: "200", "200,202", "200-204", and combinations.
-EXPECTED_CODES_RE = re.compile(r"^\s*\d+(\s*-\s*\d+)?(\s*,\s*\d+(\s*-\s*\d+)?)*\s*$")
+# Every pattern is matched against the whole value (re.fullmatch): "$" would let a trailing newline through.
+# seed v3-dedicated-create-healthmonitor.txt table 4 "url_path": starts with /; letters, digits, -/.%?#&_ and _;~!()*[]@$^:',+
+URL_PATH_CHARS_RE = re.compile(r"[A-Za-z0-9\-/.%?#&_;~!()*\[\]@$^:',+]*")
+# seed v3-dedicated-create-healthmonitor.txt table 4 "domain_name": digits, letters, - and .; starts with a digit or letter
+DOMAIN_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-]*")
+# seed v1.0-classic-create-healthcheck.md table 1 "healthcheck_uri": 1-80 characters, starts with /; letters, digits and -/.%?#&_=
+CLASSIC_URI_RE = re.compile(r"/[A-Za-z0-9\-/.%?#&_=]*")
+# seed v3-dedicated-create-healthmonitor.txt table 4 "expected_codes": 200 | 200,202 | 200-204 (and combinations);
+# spaces are tolerated (the seed writes "200, 202"), other white space such as a newline is not
+EXPECTED_CODES_RE = re.compile(r" *\d+( *- *\d+)?( *, *\d+( *- *\d+)?)* *")
 
 
 def _show(value):
@@ -94,7 +96,7 @@ class Checker:
             self.fail(key, "The value must be at least %d characters long." % min_len)
         if max_len is not None and len(value) > max_len:
             self.fail(key, "The value must be at most %d characters long." % max_len)
-        if pattern is not None and value != "" and not pattern.match(value):
+        if pattern is not None and value != "" and not pattern.fullmatch(value):
             self.fail(key, "The value is not valid%s." % (": " + pattern_text if pattern_text else ""))
 
     def enum(self, key, allowed, nullable=False):
@@ -108,13 +110,13 @@ class Checker:
             self.fail(key, "The value must be one of %s." % ", ".join(allowed))
 
 
-def check_expected_codes(chk, key, lo, hi, max_len=64):
+def check_expected_codes(chk, key, lo, hi, max_len=64):  # seed v2.0 table 2 "expected_codes": at most 64 characters
     """Validate an expected-codes string: ``200``, ``200,202`` or ``200-204``, codes in [lo, hi]."""
     chk.string(key, max_len=max_len, nullable=True)
     value = chk.body.get(key)
     if value is None:
         return
-    if not EXPECTED_CODES_RE.match(value):
+    if not EXPECTED_CODES_RE.fullmatch(value):
         chk.fail(key, "The value must be a code, a comma-separated list of codes or a range such as 200-204.")
     for part in value.split(","):
         bounds = [int(p) for p in part.split("-")]
@@ -122,3 +124,18 @@ def check_expected_codes(chk, key, lo, hi, max_len=64):
             chk.fail(key, "Each code must be between %d and %d." % (lo, hi))
         if len(bounds) == 2 and bounds[0] > bounds[1]:
             chk.fail(key, "A range must go from the lower to the higher code.")
+
+
+def check_url_path(chk, key, charset):
+    """``key``, if given, starts with "/"; with ``charset`` (v3) every character must be in it.
+
+    The message names the rule that is broken: the leading slash, or the first character outside the set.
+    """
+    value = chk.body.get(key)
+    if not isinstance(value, str) or value == "":
+        return  # type, null and length are Checker.string's
+    if not value.startswith("/"):
+        chk.fail(key, "The value must start with '/'.")
+    if charset is not None and not charset.fullmatch(value):
+        bad = next(c for c in value if not charset.fullmatch(c))
+        chk.fail(key, "The character %s is not allowed: only letters, digits and -/.%%?#&_;~!()*[]@$^:',+." % json.dumps(bad))

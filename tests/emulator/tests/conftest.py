@@ -170,3 +170,7 @@ def pytest_configure(config):
     """The SDK's signer calls datetime.utcnow(); that warning is not ours."""
     config.addinivalue_line("filterwarnings", "ignore:datetime.datetime.utcnow:DeprecationWarning")
     config.addinivalue_line("filterwarnings", "ignore::urllib3.exceptions.InsecureRequestWarning")
+    # openstacksdk's own deprecation notices about its internals (test_openstacksdk.py, test_otcextensions.py).
+    for message in ("Support for InfluxDB", "The _compute_attributes method", "The 'service_type' parameter",
+                    "The ignore_missing parameter", "The 'http_status' parameter"):
+        config.addinivalue_line("filterwarnings", "ignore:%s" % message)

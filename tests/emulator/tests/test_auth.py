@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import hmac
 import json
 import time
 from email.message import Message
@@ -68,13 +69,37 @@ def test_emulator_verifier_rejects_tampered_vector_body(monkeypatch):
     assert info.value.status == 401 and info.value.code == "APIGW.0301"
 
 
-def test_verifier_accepts_plus_encoded_spaces_and_numeric_order(monkeypatch):
+def test_verifier_accepts_plus_encoded_spaces_and_another_wire_order(monkeypatch):
     signed_at = datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc).timestamp()
     monkeypatch.setattr(auth, "now", lambda: signed_at)
-    # Same canonical query, sent as name=my+hm and in another order.
+    # Same canonical query, sent as name=my+hm and in another order: the server sorts what it receives.
     req = _vector_request("GET", VECTOR_PATH + "?name=my+hm&limit=10&id=b&id=a&admin_state_up=true", b"", GET_SIG)
     assert auth.verify_aksk(req, auth.Identity.default()).user["name"] == "demo"
-    assert "delay=5&delay=10" in auth.canonical_query_candidates("delay=10&delay=5")
+
+
+def test_verifier_is_strict_about_the_sorted_canonical_query(api):
+    """Issue 22.5: only the query sorted as api-notes section 6 says verifies; kills "the signer stops sorting"."""
+    path = "/v3/%s/elb/healthmonitors" % P1
+    unsorted = [("name", "b"), ("limit", 10), ("id", "x"), ("id", "a")]
+    date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    headers = {"Content-Type": "application/json", "Host": api.host, "X-Project-Id": P1, "X-Sdk-Date": date}
+    wire = "&".join("%s=%s" % (k, v) for k, v in unsorted)
+
+    def sent(canonical):
+        names = sorted(k.lower() for k in headers)
+        lines = "".join("%s:%s\n" % (n, {k.lower(): v for k, v in headers.items()}[n]) for n in names)
+        request = "\n".join(["GET", path + "/", canonical, lines, ";".join(names), hashlib.sha256(b"").hexdigest()])
+        to_sign = "SDK-HMAC-SHA256\n%s\n%s" % (date, hashlib.sha256(request.encode()).hexdigest())
+        sig = hmac.new(DEMO["sk"].encode(), to_sign.encode(), hashlib.sha256).hexdigest()
+        auth_header = "SDK-HMAC-SHA256 Access=%s, SignedHeaders=%s, Signature=%s" % (DEMO["ak"], ";".join(names), sig)
+        return api.session.get(api.url(path) + "?" + wire, headers={**headers, "Authorization": auth_header})
+
+    assert sent("id=a&id=x&limit=10&name=b").status_code == 200
+    for canonical in (wire, "limit=10&name=b&id=a&id=x", "id=x&id=a&limit=10&name=b"):
+        resp = sent(canonical)
+        assert resp.status_code == 401 and resp.json()["error_code"] == "APIGW.0301", (canonical, resp.text)
+    # Repeated integers sort as text: delay=10 before delay=5.
+    assert auth.canonical_query("delay=5&delay=10") == "delay=10&delay=5"
 
 
 # --- IAM --------------------------------------------------------------------------
@@ -89,7 +114,8 @@ def test_token_by_project_name_and_id(api):
         token = resp.json()["token"]
         assert token["project"]["id"] == P1 and token["project"]["name"] == "cn-north-4"
         assert token["project"]["domain"]["name"] == "demo"
-        assert token["methods"] == ["password"] and token["catalog"] == []
+        assert token["methods"] == ["password"] and {entry["type"] for entry in token["catalog"]} == {
+            "identity", "network", "elbv3", "elbv2", "elbv1"}
         assert token["user"]["name"] == "demo"
         issued = datetime.datetime.strptime(token["issued_at"], "%Y-%m-%dT%H:%M:%S.%fZ")
         expires = datetime.datetime.strptime(token["expires_at"], "%Y-%m-%dT%H:%M:%S.%fZ")

@@ -148,6 +148,19 @@ def test_v3_and_v2_pagination():
     assert [p['id'] for p in v2.paginate('/p', 'pools', limit=1)] == ['a', 'b']
 
 
+def test_v3_pagination_stops_on_a_short_page_that_still_names_a_next_marker():
+    """The v3 list seed shows next_marker on the last page too: a page shorter than the limit ends the walk."""
+    v3, = make_client([answer(200, {'healthmonitors': [{'id': 1}, {'id': 2}], 'page_info': {'next_marker': '2'}}),
+                       answer(200, {'healthmonitors': [{'id': 3}], 'page_info': {'next_marker': '3'}}),
+                       answer(200, {'healthmonitors': [{'id': 'again'}], 'page_info': {'next_marker': 'again'}})])[:1]
+    assert [m['id'] for m in v3.paginate('/m', 'healthmonitors', limit=2)] == [1, 2, 3]
+    assert len(v3.session.calls) == 2
+    # Without a limit v3 ignores a marker (seed): following it would fetch the first page forever.
+    once, = make_client([answer(200, {'healthmonitors': [{'id': 1}], 'page_info': {'next_marker': '1'}}),
+                         answer(200, {'healthmonitors': [{'id': 1}], 'page_info': {'next_marker': '1'}})])[:1]
+    assert [m['id'] for m in once.paginate('/m', 'healthmonitors')] == [1] and len(once.session.calls) == 1
+
+
 def test_password_login_learns_token_and_project_and_reports_the_secret():
     secrets = []
     settings = ConnectionSettings(dict(user='u', password='p', user_domain='d', region='cn-north-4',

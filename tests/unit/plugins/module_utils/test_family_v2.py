@@ -144,6 +144,12 @@ def test_each_invalid_option_fails_before_any_call(params, message):
     assert api.calls == []
 
 
+@pytest.mark.parametrize('path', ['/health?check=1', '/a b', '/{x}', '/' + 'u' * 79])
+def test_url_path_needs_only_a_leading_slash_and_80_characters(path):
+    """Seed v2.0 create page: url_path starts with '/' and has at most 80 characters, no v3 character set."""
+    assert run(FakeV2(), HTTP, url_path=path)[0]['healthmonitor']['url_path'] == path
+
+
 @pytest.mark.parametrize('method', ['get', 'HEAD', 'put', 'Patch', 'CONNECT'])
 def test_every_method_the_family_lists_is_accepted(method):
     result = run(FakeV2(), HTTP, http_method=method)[0]
