@@ -191,22 +191,37 @@ def canonical_uri(raw_path):
     return uri if uri.endswith("/") else uri + "/"
 
 
+def _query_pairs(query_string):
+    pairs = []
+    for part in (query_string or "").split("&"):
+        if part:
+            key, _sep, value = part.partition("=")
+            pairs.append((unquote_plus(key), unquote_plus(value)))
+    return pairs
+
+
 def canonical_query(query_string):
-    """The one canonical query string of a wire query (api-notes section 6, step 4).
+    """The canonical query string of a wire query (api-notes section 6, step 4).
 
     The (key, value) pairs, decoded (``+`` is a space on the wire), sorted by key and repeated keys by value
     as text, each re-encoded, ``&``-joined. Strict on purpose: a signer that signs the pairs in wire order, or
-    in any other order, is refused (README ★: the official SDK orders repeated integer values as numbers,
-    which differs only for values of different lengths, such as delay=5&delay=10).
+    in any other order, is refused (see ``canonical_queries`` for the one other order accepted).
     """
-    pairs = []
-    if query_string:
-        for part in query_string.split("&"):
-            if not part:
-                continue
-            key, _sep, value = part.partition("=")
-            pairs.append((unquote_plus(key), unquote_plus(value)))
-    return "&".join("%s=%s" % (_enc(k), _enc(v)) for k, v in sorted(pairs))
+    return "&".join("%s=%s" % (_enc(k), _enc(v)) for k, v in sorted(_query_pairs(query_string)))
+
+
+def canonical_queries(query_string):
+    """The canonical query, and (★) the official SDK's variant of it, where the values of a repeated key that
+    are all whole numbers are ordered as numbers (delay=5&delay=10, not delay=10&delay=5): they differ only for
+    such values of different lengths, and the SDK must keep working. A signer that does not sort at all still
+    matches neither."""
+    pairs = _query_pairs(query_string)
+    variants = [canonical_query(query_string)]
+    numeric = sorted(pairs, key=lambda pair: (pair[0], int(pair[1]) if pair[1].isdigit() else -1, pair[1]))
+    numeric_text = "&".join("%s=%s" % (_enc(k), _enc(v)) for k, v in numeric)
+    if numeric_text not in variants:
+        variants.append(numeric_text)
+    return variants
 
 
 def _header_value(headers, name):
@@ -264,11 +279,12 @@ def verify_aksk(req, identity):
         payload_hash = hashlib.sha256(req.body or b"").hexdigest()
     uri = canonical_uri(req.raw_path)
     secret = user["secret_key"].encode("utf-8")
-    canonical = "\n".join([req.method, uri, canonical_query(req.query_string), "".join(lines), ";".join(signed_headers), payload_hash])
-    to_sign = "%s\n%s\n%s" % (ALGORITHM, date_text.strip(), hashlib.sha256(canonical.encode("utf-8")).hexdigest())
-    expected = hmac.new(secret, to_sign.encode("utf-8"), hashlib.sha256).hexdigest()
-    if hmac.compare_digest(expected, fields["Signature"].lower()):
-        return Principal(user, "aksk")
+    for query in canonical_queries(req.query_string):
+        canonical = "\n".join([req.method, uri, query, "".join(lines), ";".join(signed_headers), payload_hash])
+        to_sign = "%s\n%s\n%s" % (ALGORITHM, date_text.strip(), hashlib.sha256(canonical.encode("utf-8")).hexdigest())
+        expected = hmac.new(secret, to_sign.encode("utf-8"), hashlib.sha256).hexdigest()
+        if hmac.compare_digest(expected, fields["Signature"].lower()):
+            return Principal(user, "aksk")
     raise _gateway_401("Incorrect IAM authentication information: verify aksk signature fail")
 
 
