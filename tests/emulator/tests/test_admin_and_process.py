@@ -75,7 +75,8 @@ def test_reset_restores_seed_and_clears_everything(api):
     assert api.admin("POST", "reset").json() == {"status": "reset", "seed": True}
     assert api.signed("GET", MONITORS).json()["healthmonitors"] == []
     assert api.admin("GET", "faults").json()["rules"] == []
-    assert api.admin("GET", "config").json() == {"pending_seconds": 0, "rate_limit_per_s": 0, "token_ttl_s": None}
+    assert api.admin("GET", "config").json() == {"pending_seconds": 0, "rate_limit_per_s": 0, "token_ttl_s": None,
+                                                 "probe_time_scale": 1.0, "probe_background": True}
     assert api.admin("GET", "stats").json()["total"] == 1
     assert api.admin("POST", "reset", {"seed": False}).json()["seed"] is False
     assert api.signed("GET", "/v3/%s/elb/pools" % P1).json()["pools"] == []
