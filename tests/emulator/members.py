@@ -82,22 +82,23 @@ def health(app, family, member):
 
 
 def probe_targets(app):
-    """Every member the prober may contact, as targets (the prober calls this; takes the store lock)."""
-    out = []
+    """Every member the prober may contact, as targets (the prober calls this).
+
+    The store lock is held only to copy the member lists; the targets are built after it, reading
+    records that a concurrent write may change (a probe then uses a value that is at most one
+    refresh old), so a big state never holds API requests up.
+    """
     with app.store.lock:
-        for family in ("v3", "v2"):
-            pools = app.store.coll(family, "pools")
-            for member in app.store.coll(family, "members").values():
-                if member["_"]["pool"] in pools:
-                    target = _pool_target(app, family, member)[1]
-                    if target is not None:
-                        out.append(target)
-        listeners = app.store.coll("v1", "listeners")
-        for member in app.store.coll("v1", "members").values():
-            if member["_"]["listener"] in listeners:
-                target = _classic_target(app, member)[1]
-                if target is not None:
-                    out.append(target)
+        snapshot = {family: app.store.coll(family, "members").copy() for family in ("v3", "v2", "v1")}
+    out = []
+    for family, found in snapshot.items():
+        for member in found.values():
+            try:
+                static, target = _target(app, family, member)
+            except (KeyError, TypeError):  # its pool, listener or monitor went away meanwhile
+                continue
+            if static is None:
+                out.append(target)
     return out
 
 

@@ -30,7 +30,8 @@ import ssl
 import threading
 import time
 
-MAX_CONCURRENT = 16        # worker threads, i.e. probes in flight at once
+MAX_CONCURRENT = 8         # worker threads, i.e. probes running at once
+MAX_QUEUED = 256           # background probes handed out and not finished yet, at most
 MAX_PROBES_PER_S = 2000    # background probes started per second, at most (the synchronous round ignores it)
 TICK_S = 0.02              # how often the scheduler looks for due probes
 REFRESH_S = 0.5            # the target list is rebuilt this often (and after member writes)
@@ -433,7 +434,7 @@ class Prober:
                         heapq.heappush(heap, (now, sequence, key))
             scale = self.config["probe_time_scale"]
             budget = max(1, int(MAX_PROBES_PER_S * TICK_S))
-            while heap and heap[0][0] <= now and budget > 0 and len(self._in_flight) < MAX_CONCURRENT:
+            while heap and heap[0][0] <= now and budget > 0 and len(self._in_flight) < MAX_QUEUED:
                 _due, _seq, key = heapq.heappop(heap)
                 target = cache.get(key)
                 if target is None:
