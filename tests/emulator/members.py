@@ -133,7 +133,7 @@ def _check_member(body, pool, family, create):
     else:
         if create:
             chk.require("protocol_port")
-        chk.integer("protocol_port", 1, 65535)
+        chk.integer("protocol_port", 1, 65535, nullable=not create)
     return chk
 
 
@@ -292,7 +292,7 @@ class PoolMembers:
             return self.api.answer(req, 200, {"members": [render_member(app, self.family, r) for r in page], **extra})
 
     def _apply_update(self, app, pool, rec, body):
-        if "protocol_port" in body and body["protocol_port"] is not None and body["protocol_port"] != rec["protocol_port"]:
+        if self.family == "v3" and body.get("protocol_port") is not None and body["protocol_port"] != rec["protocol_port"]:
             found = _duplicate(app, self.family, pool["id"], rec["address"], body["protocol_port"], skip=rec["id"])
             if found is not None:
                 raise ApiError(409, "ELB.8907", "Member %s with address %s and port %s already exists in pool %s." % (

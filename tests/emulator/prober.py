@@ -387,18 +387,10 @@ class Prober:
                     for target in targets:  # not started (in-process use): probe here, one by one
                         self._run(target)
                 else:
-                    left = [len(targets)]
-                    finished = threading.Event()
-                    guard = threading.Lock()
-
-                    def done():
-                        with guard:
-                            left[0] -= 1
-                            if left[0] == 0:
-                                finished.set()
+                    countdown = _Countdown(len(targets))
                     for target in targets:
-                        self._queue.put((target, done))
-                    finished.wait()
+                        self._queue.put((target, countdown.done))
+                    countdown.finished.wait()
                 ran += len(targets)
         return ran
 
@@ -447,6 +439,21 @@ class Prober:
                 self._in_flight.add(key)
                 budget -= 1
                 self._queue.put((_copy(target, scale), lambda key=key: self._in_flight.discard(key)))
+
+
+class _Countdown:
+    """Wakes the synchronous round when its last probe is done."""
+
+    def __init__(self, count):
+        self.left = count
+        self.finished = threading.Event()
+        self._lock = threading.Lock()
+
+    def done(self):
+        with self._lock:
+            self.left -= 1
+            if self.left == 0:
+                self.finished.set()
 
 
 def _copy(target, scale):

@@ -8,6 +8,7 @@ Probing is made deterministic with ``probe_background: false`` and ``POST /_emul
 from __future__ import annotations
 
 import socket
+import threading
 import time
 
 import pytest
@@ -312,3 +313,30 @@ def test_health_is_relearnt_after_a_restart(tmp_path, backends):
         assert proc.api.signed("GET", BASE + "/pools/%s/members/%s" % (HTTP_POOL, member_id)).json()["member"]["operating_status"] == "ONLINE"
     finally:
         assert proc.stop() == 0
+
+
+def test_probes_never_block_the_api_nor_the_exit(backends):
+    slow = backends.http(200, delay=30.0)
+    proc = EmulatorProcess()
+    try:
+        api = proc.api
+        api.admin("POST", "config", {"probe_background": False})
+        monitor(api, HTTP_POOL, timeout=2, delay=3)
+        url = BASE + "/pools/%s/members" % HTTP_POOL
+        member_id = api.signed("POST", url, body={"member": {"address": "127.0.0.1", "protocol_port": slow.port}}).json()["member"]["id"]
+        # A synchronous round waits 2 s for the slow backend; API calls meanwhile answer at once.
+        rounds = threading.Thread(target=probe, args=(api,), daemon=True)
+        began = time.monotonic()
+        rounds.start()
+        time.sleep(0.3)
+        assert api.signed("GET", url + "/" + member_id).json()["member"]["operating_status"] == "INITIAL"
+        assert time.monotonic() - began < 1.5
+        rounds.join(10)
+        assert 1.9 < time.monotonic() - began < 10
+        # Background probes in flight (the scheduler starts them at once) do not hold up SIGTERM.
+        api.admin("POST", "config", {"probe_background": True})
+        time.sleep(0.3)
+        stopping = time.monotonic()
+    finally:
+        assert proc.stop() == 0
+    assert time.monotonic() - stopping < 1.5

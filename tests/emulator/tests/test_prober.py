@@ -27,7 +27,7 @@ class Recorder:
         self.opened = []
         self.contacted = []
 
-    def socket(self, family=socket.AF_INET, kind=socket.SOCK_STREAM, *args):  # pylint: disable=unused-argument
+    def socket(self, family=socket.AF_INET, kind=socket.SOCK_STREAM):
         self.opened.append((family, kind))
         recorder = self
 
