@@ -44,9 +44,9 @@ for _ in range(int(sys.argv[1])):
     ports.append(sock.getsockname()[1])
 print(" ".join(map(str, ports)), flush=True)
 while True:
-    for key, _ in sel.select():
+    for key, events in sel.select():
         try:
-            conn, _ = key.fileobj.accept()
+            conn, peer = key.fileobj.accept()
             conn.close()
         except OSError:
             pass
@@ -72,7 +72,7 @@ class Api:
         self.token = None
         body = {"auth": {"identity": {"methods": ["password"], "password": {"user": {
             "name": "demo", "password": "demo-password", "domain": {"name": "demo"}}}}, "scope": {"project": {"id": PROJECT}}}}
-        status, _, headers = self.call("POST", "/v3/auth/tokens", body, with_headers=True)
+        status, _body, headers = self.call("POST", "/v3/auth/tokens", body, with_headers=True)
         assert status == 201
         self.token = headers["X-Subject-Token"]
 
@@ -92,7 +92,7 @@ def latencies(api, paths, count):
     out = []
     for index in range(count):
         start_at = time.perf_counter()
-        status, _ = api.call("GET", paths[index % len(paths)])
+        status, _body = api.call("GET", paths[index % len(paths)])
         out.append((time.perf_counter() - start_at) * 1000)
         assert status == 200, status
     return out

@@ -600,4 +600,3 @@ def register(router):
     router.add("GET", base, classic_list, "v1")
     router.add("POST", base, classic_add, "v1")
     router.add("POST", base + "/action", classic_remove, "v1")
-

@@ -278,7 +278,7 @@ class Prober:
         """Stop scheduling; workers finish their probe (each bounded by its timeout) and exit."""
         self._stop.set()
         self._wake.set()
-        for _ in self._workers:
+        for _worker in self._workers:  # one stop mark each
             self._queue.put(None)
         if self._scheduler is not None:
             self._scheduler.join(timeout=5)
@@ -379,7 +379,7 @@ class Prober:
         """Probe every probeable member ``rounds`` times, synchronously; returns how many probes ran."""
         ran = 0
         with self._round_lock:
-            for _ in range(rounds):
+            for _round in range(rounds):
                 targets = [self._scaled(t) for t in self._targets()]
                 if not targets:
                     continue

@@ -43,8 +43,8 @@ def test_classic_members_normal_abnormal(api, backends):
     assert api.signed("GET", BASE + "/listeners/" + listener_id).json()["member_number"] == 2
 
     # The backend listens on 127.0.0.1 only, so 127.0.0.2 is refused.
-    resp = api.signed("POST", BASE + "/healthcheck", body={"listener_id": listener_id, "healthcheck_interval": 1,
-                                                            "healthcheck_timeout": 1, "healthy_threshold": 2, "unhealthy_threshold": 2})
+    check = {"listener_id": listener_id, "healthcheck_interval": 1, "healthcheck_timeout": 1, "healthy_threshold": 2, "unhealthy_threshold": 2}
+    resp = api.signed("POST", BASE + "/healthcheck", body=check)
     assert resp.status_code == 200, resp.text
     api.admin("POST", "probe")
     assert [m["health_status"] for m in members_of(api, listener_id)] == ["UNAVAILABLE", "UNAVAILABLE"]

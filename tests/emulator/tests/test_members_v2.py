@@ -81,7 +81,7 @@ def test_sdk_health_and_status_tree(sdk, api, backends):
     good, bad = add(sdk, HTTP_POOL, healthy.port), add(sdk, HTTP_POOL, failing.port)
     refused = add(sdk, TCP_POOL, closed_port())
     statuses = []
-    for _ in range(3):
+    for _round in range(3):
         api.admin("POST", "probe")
         statuses.append((show(sdk, HTTP_POOL, good).operating_status, show(sdk, HTTP_POOL, bad).operating_status))
     # max_retries 2 successes bring one ONLINE; max_retries_down 3 failures take the other OFFLINE.

@@ -204,20 +204,20 @@ def test_flip_after_exactly_the_threshold(sdk, manual, backends):
     mon = monitor(manual, HTTP_POOL, max_retries=3, max_retries_down=2, domain_name="app.example.com")
     member = add(sdk, HTTP_POOL, backend.port)
     seen = []
-    for _ in range(3):
+    for _round in range(3):
         probe(manual)
         seen.append(show(sdk, HTTP_POOL, member).operating_status)
     assert seen == ["INITIAL", "INITIAL", "ONLINE"]
     assert backend.requests[-1][2] == "app.example.com"
     backend.status = 503
     seen = []
-    for _ in range(2):
+    for _round in range(2):
         probe(manual)
         seen.append((show(sdk, HTTP_POOL, member).operating_status, reason_code(show(sdk, HTTP_POOL, member))))
     assert seen == [("ONLINE", None), ("OFFLINE", "RESPONSE_MISMATCH")]
     backend.status = 200
     seen = []
-    for _ in range(3):
+    for _round in range(3):
         probe(manual)
         seen.append(show(sdk, HTTP_POOL, member).operating_status)
     assert seen == ["OFFLINE", "OFFLINE", "ONLINE"]

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-import socket
+import socket as sockets
 import types
 
 import pytest
@@ -20,14 +20,14 @@ from .conftest import P1
 class Recorder:
     """Stands in for the ``socket`` module: records every socket and connect, sends nothing, refuses all."""
 
-    AF_INET, AF_INET6, SOCK_STREAM, SOCK_DGRAM = socket.AF_INET, socket.AF_INET6, socket.SOCK_STREAM, socket.SOCK_DGRAM
-    timeout = socket.timeout
+    AF_INET, AF_INET6, SOCK_STREAM, SOCK_DGRAM = sockets.AF_INET, sockets.AF_INET6, sockets.SOCK_STREAM, sockets.SOCK_DGRAM
+    timeout = sockets.timeout
 
     def __init__(self):
         self.opened = []
         self.contacted = []
 
-    def socket(self, family=socket.AF_INET, kind=socket.SOCK_STREAM):
+    def socket(self, family=AF_INET, kind=SOCK_STREAM):
         self.opened.append((family, kind))
         recorder = self
 
@@ -59,9 +59,9 @@ def in_process_emulator(monkeypatch):
 
     def guarded(sock, address):
         raise AssertionError("a real socket tried to connect to %r" % (address,))
-    monkeypatch.setattr(socket.socket, "connect", guarded)
-    monkeypatch.setattr(socket.socket, "connect_ex", guarded)
-    monkeypatch.setattr(socket.socket, "sendto", guarded)
+    monkeypatch.setattr(sockets.socket, "connect", guarded)
+    monkeypatch.setattr(sockets.socket, "connect_ex", guarded)
+    monkeypatch.setattr(sockets.socket, "sendto", guarded)
     app = Emulator(Identity.default())
     app.recorder = recorder
     yield app
