@@ -35,7 +35,7 @@ CLASSIC_PROBE = {"HTTP": "HTTP", "TCP": "TCP", "UDP": "UDP_CONNECT"}
 # --- health -------------------------------------------------------------------------
 
 def _pool_target(app, family, member):
-    """(static status, None) or (None, Target) of a v3/v2 member (hold the store lock)."""
+    """(static status, None) or (None, Target) of a v3/v2 member (reads the store; see probe_targets on locking)."""
     store = app.store
     pool = store.coll(family, "pools").get(member["_"]["pool"])
     monitor = store.coll(family, "healthmonitors").get(pool["healthmonitor_id"]) if pool and pool["healthmonitor_id"] else None
@@ -53,7 +53,7 @@ def _pool_target(app, family, member):
 
 
 def _classic_target(app, member):
-    """(static status, None) or (None, Target) of a classic member (hold the store lock)."""
+    """(static status, None) or (None, Target) of a classic member (reads the store; see probe_targets on locking)."""
     store = app.store
     listener = store.coll("v1", "listeners").get(member["_"]["listener"])
     check = store.coll("v1", "healthchecks").get(listener["healthcheck_id"]) if listener and listener["healthcheck_id"] else None
