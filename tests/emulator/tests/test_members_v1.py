@@ -26,7 +26,7 @@ def members_of(api, listener_id, **query):
 
 
 def test_classic_members_normal_abnormal(api, backends):
-    api.admin("POST", "config", {"probe_background": False, "probe_time_scale": 0.2})
+    api.admin("POST", "config", {"probe_background": False, "probe_time_scale": 0.5})
     backend = backends.http(200)
     listener_id = listener_for(api, backend.port)
     url = BASE + "/listeners/%s/members" % listener_id
@@ -78,7 +78,7 @@ def test_classic_members_normal_abnormal(api, backends):
 
 
 def test_classic_tcp_member_and_no_check(api, backends):
-    api.admin("POST", "config", {"probe_background": False, "probe_time_scale": 0.2})
+    api.admin("POST", "config", {"probe_background": False, "probe_time_scale": 0.5})
     listening = backends.tcp()
     listener_id = listener_for(api, listening.port, "TCP")
     url = BASE + "/listeners/%s/members" % listener_id

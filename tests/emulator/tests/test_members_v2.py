@@ -71,7 +71,7 @@ def test_sdk_members_and_both_path_forms(sdk, api):
 
 
 def test_sdk_health_and_status_tree(sdk, api, backends):
-    api.admin("POST", "config", {"probe_background": False, "probe_time_scale": 0.2})
+    api.admin("POST", "config", {"probe_background": False, "probe_time_scale": 0.5})
     healthy, failing = backends.http(200), backends.http(404)
     resp = api.signed("POST", SDK_BASE + "/healthmonitors", body={"healthmonitor": {
         "pool_id": HTTP_POOL, "type": "HTTP", "delay": 1, "timeout": 1, "max_retries": 2, "max_retries_down": 3}})

@@ -43,8 +43,8 @@ def sdk_client(emu):
 
 @pytest.fixture(name="manual")
 def manual_probing(api):
-    """Background probing off: only POST /_emulator/probe rounds probe (time scale 0.2: a 1 s timeout is 0.2 s)."""
-    assert api.admin("POST", "config", {"probe_background": False, "probe_time_scale": 0.2}).status_code == 200
+    """Background probing off: only POST /_emulator/probe rounds probe (time scale 0.5: a 1 s timeout is 0.5 s, slack for a busy machine)."""
+    assert api.admin("POST", "config", {"probe_background": False, "probe_time_scale": 0.5}).status_code == 200
     return api
 
 
@@ -295,7 +295,7 @@ def test_health_is_relearnt_after_a_restart(tmp_path, backends):
     backend = backends.http(200)
     proc = EmulatorProcess(["--state", state])
     try:
-        proc.api.admin("POST", "config", {"probe_background": False, "probe_time_scale": 0.2})
+        proc.api.admin("POST", "config", {"probe_background": False, "probe_time_scale": 0.5})
         monitor(proc.api, HTTP_POOL)
         resp = proc.api.signed("POST", BASE + "/pools/%s/members" % HTTP_POOL,
                                body={"member": {"address": "127.0.0.1", "protocol_port": backend.port}})
@@ -306,7 +306,7 @@ def test_health_is_relearnt_after_a_restart(tmp_path, backends):
         assert proc.stop() == 0
     proc = EmulatorProcess(["--state", state])
     try:
-        proc.api.admin("POST", "config", {"probe_background": False, "probe_time_scale": 0.2})
+        proc.api.admin("POST", "config", {"probe_background": False, "probe_time_scale": 0.5})
         shown = proc.api.signed("GET", BASE + "/pools/%s/members/%s" % (HTTP_POOL, member_id)).json()["member"]
         assert shown["operating_status"] == "INITIAL"
         probe(proc.api, 2)
