@@ -5,6 +5,7 @@ method and the figures. Prints figures; asserts nothing about time (it fails onl
 
   .venv/bin/python benchmarks/run.py [--only calls,floor,profile,scale,peer] [--no-doc] [--pools 200]
                                     [--rerun] [--doc-only]
+  --only members runs the emulator prober benchmark (benchmarks/members_bench.py); it is not in the default set.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import traceback
 import _bench
 import calls_bench
 import floor_bench
+import members_bench
 import peer_bench
 import report_doc
 import scale_bench
@@ -70,6 +72,9 @@ def run_section(name, args, log):
             result = peer_bench.measure(url, args.peer_rounds)
         result['version'] = version
         return result, peer_bench.report(result, version)
+    if name == 'members':  # opt-in (--only members): the emulator's prober, not the collection; not in the doc
+        result = members_bench.measure()
+        return result, members_bench.report(result)
     raise ValueError(name)
 
 

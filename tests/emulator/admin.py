@@ -69,14 +69,15 @@ def health(app, req):  # pylint: disable=unused-argument
 
 
 def get_stats(app, req):  # pylint: disable=unused-argument
-    """``GET /_emulator/stats``."""
-    return Response(200, app.stats.snapshot())
+    """``GET /_emulator/stats`` (with the prober's probe counts under ``probes``)."""
+    return Response(200, {**app.stats.snapshot(), "probes": app.prober.stats()})
 
 
 def reset_stats(app, req):  # pylint: disable=unused-argument
     """``POST /_emulator/stats/reset``."""
     app.stats.reset()
-    return Response(200, app.stats.snapshot())
+    app.prober.reset_stats()
+    return Response(200, {**app.stats.snapshot(), "probes": app.prober.stats()})
 
 
 def get_faults(app, req):  # pylint: disable=unused-argument
@@ -101,13 +102,16 @@ def clear_faults(app, req):  # pylint: disable=unused-argument
 
 
 def get_config(app, req):  # pylint: disable=unused-argument
-    """``GET /_emulator/config``."""
-    return Response(200, dict(app.config))
+    """``GET /_emulator/config`` (with the prober's keys)."""
+    return Response(200, {**app.config, **app.prober.config})
 
 
 def set_config(app, req):
     """``POST /_emulator/config`` ``{"pending_seconds", "rate_limit_per_s", "token_ttl_s", "pending_blocks_create"}`` (merged)."""
     body = req.json_body()
+    problem = app.prober.configure(body)  # takes out probe_time_scale and probe_background
+    if problem:
+        raise _bad(problem)
     unknown = set(body) - set(CONFIG_DEFAULTS)
     if unknown:
         raise _bad("unknown config keys: %s" % ", ".join(sorted(unknown)))
@@ -131,7 +135,7 @@ def set_config(app, req):
                 for lb in app.store.coll(family, "loadbalancers").values():
                     lb["_"].pop("pending_until", None)
         app.store.mark_dirty()
-    return Response(200, dict(app.config))
+    return Response(200, {**app.config, **app.prober.config})
 
 
 def reset(app, req):
@@ -144,7 +148,18 @@ def reset(app, req):
     app.config.update(CONFIG_DEFAULTS)
     app.limiter.reset()
     app.stats.reset()
+    app.prober.reset()
     return Response(200, {"status": "reset", "seed": seed})
+
+
+def probe_round(app, req):
+    """``POST /_emulator/probe`` [``{"rounds": N}``]: probe every member now, N times (default 1), then answer."""
+    body = req.json_body(required=False)
+    rounds = body.get("rounds", 1)
+    if isinstance(rounds, bool) or not isinstance(rounds, int) or not 1 <= rounds <= 100:
+        raise _bad("rounds must be an integer between 1 and 100")
+    probes = app.prober.run_round(rounds)
+    return Response(200, {"rounds": rounds, "probes": probes})
 
 
 def dump_state(app, req):  # pylint: disable=unused-argument
@@ -269,5 +284,6 @@ def register(router):
         ("POST", "/_emulator/reset", reset),
         ("POST", "/_emulator/bulk", bulk),
         ("GET", "/_emulator/state", dump_state),
+        ("POST", "/_emulator/probe", probe_round),
     ):
         router.add(method, path, handler, "admin", auth=False, project=False)

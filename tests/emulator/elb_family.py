@@ -375,6 +375,8 @@ class ElbFamily:
             rec = self.find(app, req, "pools", rid)
             if rec["healthmonitor_id"]:
                 raise ApiError(409, "ELB.8907", "Pool %s still has health monitor %s; delete it first." % (rid, rec["healthmonitor_id"]))
+            if rec.get("members"):  # members.py keeps this list
+                raise ApiError(409, "ELB.8907", "Pool %s still has members; delete them first." % rid)
             del app.store.coll(self.STORE, "pools")[rid]
             lb = self.pool_lb(app, rec)
             if lb is not None:

@@ -19,12 +19,14 @@ import sys
 import threading
 import time
 import traceback
+from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from . import admin, auth, elb_v1, elb_v2, elb_v3
+from . import admin, auth, elb_v1, elb_v2, elb_v3, members
 from .common import (FAMILY_ADMIN, JSON_CONTENT_TYPE, ApiError, Request, error_response, family_of_path,
                      new_request_id)
 from .faults import Faults, RateLimiter, throttled_response
+from .prober import Prober
 from .seed import seed_project
 from .store import Store
 
@@ -85,9 +87,13 @@ class Emulator:
         elb_v3.API.register(self.router)
         elb_v2.API.register(self.router)
         elb_v1.register(self.router)
+        members.register(self.router)
+        # Health checks of the members on loopback (prober.py); started by main(), stopped by close().
+        self.prober = Prober(partial(members.probe_targets, self))
 
     def close(self):
-        """Persist the state one last time."""
+        """Stop the prober; persist the state one last time."""
+        self.prober.stop()
         self.store.close()
 
     # -- pipeline ---------------------------------------------------------------
@@ -338,6 +344,7 @@ def main(argv=None):
     signal.signal(signal.SIGINT, on_signal)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, name="http", daemon=True)
     thread.start()
+    app.prober.start()
     host = args.host if ":" not in args.host else "[%s]" % args.host
     sys.stdout.write("ready %s://%s:%d\n" % (server.scheme, host, server.server_address[1]))
     sys.stdout.flush()

@@ -30,9 +30,9 @@ FORMAT = "hwcloud-elb-emulator/1"
 COALESCE_S = 0.2
 
 COLLECTIONS = {
-    "v3": ("loadbalancers", "listeners", "pools", "healthmonitors"),
-    "v2": ("loadbalancers", "listeners", "pools", "healthmonitors"),
-    "v1": ("loadbalancers", "listeners", "healthchecks", "jobs"),
+    "v3": ("loadbalancers", "listeners", "pools", "healthmonitors", "members"),
+    "v2": ("loadbalancers", "listeners", "pools", "healthmonitors", "members"),
+    "v1": ("loadbalancers", "listeners", "healthchecks", "jobs", "members"),
 }
 
 

@@ -189,7 +189,7 @@ def test_stats(api):
         {"method": "GET", "path": MONITORS, "status": 401},
     ]
     api.admin("POST", "stats/reset")
-    assert api.admin("GET", "stats").json() == {"total": 0, "by_method": {}, "requests": []}
+    assert api.admin("GET", "stats").json() == {"total": 0, "by_method": {}, "requests": [], "probes": {"total": 0, "by_member": {}}}
 
 
 def test_faulted_requests_are_counted(api):

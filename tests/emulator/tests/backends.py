@@ -1,0 +1,136 @@
+# Copyright: hwcloud.elb contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Real backends on loopback for the member health tests, and the fixture that stops them all."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import ssl
+import subprocess
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+
+class HttpBackend:
+    """An HTTP(S) server on 127.0.0.1 answering ``status`` after ``delay`` seconds; records what it was asked."""
+
+    def __init__(self, status=200, delay=0.0, tls_context=None):
+        self.status = status
+        self.delay = delay
+        self.requests = []  # (method, path, Host header)
+        self._release = threading.Event()
+        backend = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format, *args):  # pylint: disable=redefined-builtin
+                pass
+
+            def _answer(self):
+                backend.requests.append((self.command, self.path, self.headers.get("Host")))
+                if backend.delay:
+                    backend._release.wait(backend.delay)  # pylint: disable=protected-access
+                self.send_response(backend.status)
+                self.send_header("Content-Length", "0")
+                self.send_header("Connection", "close")
+                self.end_headers()
+
+            do_GET = do_HEAD = do_POST = _answer
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        if tls_context is not None:
+            self.server.socket = tls_context.wrap_socket(self.server.socket, server_side=True)
+        self.port = self.server.server_address[1]
+        self._thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread.start()
+
+    def stop(self):
+        """Release slow answers, stop serving, close the socket."""
+        self._release.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class TcpBackend:
+    """A listening TCP socket that accepts connections (and does nothing else)."""
+
+    def __init__(self):
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.port = self.sock.getsockname()[1]
+
+    def stop(self):
+        """Close the listening socket."""
+        self.sock.close()
+
+
+class UdpBackend:
+    """A bound UDP socket that never answers (so no ICMP port-unreachable comes back)."""
+
+    def __init__(self):
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+
+    def stop(self):
+        """Close the socket."""
+        self.sock.close()
+
+
+def closed_port(kind=socket.SOCK_STREAM):
+    """A loopback port nothing listens on (bound, then closed)."""
+    sock = socket.socket(socket.AF_INET, kind)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    return port
+
+
+def tls_context(tmp_path):
+    """A server TLS context with a fresh self-signed certificate (skips the test without openssl)."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("the openssl command is not installed, so no test certificate can be made")
+    cert, key = str(tmp_path / "backend-cert.pem"), str(tmp_path / "backend-key.pem")
+    subprocess.run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1",
+                    "-subj", "/CN=127.0.0.1"], check=True, capture_output=True)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    return context
+
+
+@pytest.fixture(name="backends")
+def backends_fixture():
+    """Factory of loopback backends: ``backends.http(status=500)``, ``.tcp()``, ``.udp()``; all stopped afterwards."""
+    started = []
+
+    class Factory:
+        @staticmethod
+        def http(status=200, delay=0.0, tls=None):
+            backend = HttpBackend(status, delay, tls)
+            started.append(backend)
+            return backend
+
+        @staticmethod
+        def tcp():
+            backend = TcpBackend()
+            started.append(backend)
+            return backend
+
+        @staticmethod
+        def udp():
+            backend = UdpBackend()
+            started.append(backend)
+            return backend
+
+    try:
+        yield Factory
+    finally:
+        for backend in started:
+            backend.stop()
