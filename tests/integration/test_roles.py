@@ -29,9 +29,15 @@ def run(elb, *tasks, check=False, expect_rc=0):
 
 
 def monitor_results(outcome):
-    """The per-target results of the module tasks that ran (not skipped), in order."""
+    """The per-target results of the module tasks that wrote (not skipped), in order."""
     return [item for record in outcome.records if record['task'].endswith(MONITOR_TASKS)
             for item in record['result'].get('results', []) if 'skip_reason' not in item]
+
+
+def preview_results(outcome):
+    """The per-target results of the check-mode preview that runs before any write, in order."""
+    return [item for record in outcome.records if 'Check every target' in record['task']
+            for item in record['result'].get('results', [])]
 
 
 def v2_monitor_of(elb, pool_name):
@@ -67,8 +73,8 @@ def assert_quiet_rerun(elb, *tasks):
     elb.reset_stats()
     again = run(elb, *tasks)
     assert again.changed_count() == 0, again.output
-    assert monitor_results(again) and not any(r['changed'] for r in monitor_results(again))
-    assert elb.writes() == []
+    assert preview_results(again) and not any(r['changed'] for r in preview_results(again))
+    assert monitor_results(again) == [] and elb.writes() == []  # every target settled: the write task skips all
     return again
 
 
@@ -123,7 +129,7 @@ def test_v2_profiles_without_the_reserved_defaults_then_a_rerun_writes_nothing(e
         domain_name=None, expected_codes='200', http_method='GET', admin_state_up=True)
 
     again = assert_quiet_rerun(elb, *tasks)
-    assert [w for r in monitor_results(again) for w in r.get('warnings', [])] == []
+    assert [w for r in preview_results(again) for w in r.get('warnings', [])] == []
 
 
 def test_v2_an_explicit_reserved_value_is_passed_on_and_the_module_warns(elb):
@@ -200,7 +206,8 @@ def test_v3_state_absent_for_the_role_and_per_target(elb):
              apply('tcp_monitor', state='absent', targets=[dict(pool='demo-tcp-pool'),
                                                            dict(pool='demo-ip-any-port-pool', state='present', port=8080)]))
     outcome = run(elb, *tasks)
-    assert [r['changed'] for r in monitor_results(outcome)] == [True, False, True, True]
+    assert [r['changed'] for r in preview_results(outcome)] == [True, False, True, True]
+    assert [r['changed'] for r in monitor_results(outcome)] == [True, True, True]  # the unchanged one is not written
     assert sorted(c[0] for c in elb.writes()) == ['DELETE', 'DELETE', 'POST']
     assert [elb.v3_monitor_of(p) for p in ('demo-http-pool', 'demo-https-pool', 'demo-tcp-pool')] == [None] * 3
     assert elb.v3_monitor_of('demo-ip-any-port-pool')['monitor_port'] == 8080
