@@ -107,8 +107,8 @@ class DocsError(Exception):
 def run(command, **kwargs):
     process = subprocess.run(command, capture_output=True, text=True, check=False, **kwargs)
     if process.returncode != 0:
-        raise DocsError('%s failed (exit %d):\n%s%s' % (' '.join(command[:3]), process.returncode,
-                                                       process.stdout, process.stderr))
+        raise DocsError('%s failed (exit %d):\n%s%s'
+                        % (' '.join(command[:3]), process.returncode, process.stdout, process.stderr))
     return process
 
 
@@ -280,11 +280,14 @@ class SiteLinks:
     def target(self, guide, link):
         if re.match(r'^[a-z][a-z0-9+.-]*:', link) or link.startswith('#'):
             return link
-        path, _, fragment = link.partition('#')
+        path, _hash, fragment = link.partition('#')
         resolved = posixpath.normpath(posixpath.join(posixpath.dirname(guide), urllib.parse.unquote(path)))
         anchor = '#' + fragment if fragment else ''
         if resolved in self.guide_pages:
             return 'project:/%s/%s.rst%s' % (SITE_EXTRA_DOCS, self.guide_pages[resolved], anchor)
+        if resolved == 'index.md':
+            # The repository view's table of contents; the site's is the collection's index page.
+            return 'project:/%s/index.rst' % SITE_COLLECTION
         if resolved.startswith(PLUGIN_PAGES + '/') and resolved.endswith('.rst'):
             return 'project:/%s/%s%s' % (SITE_COLLECTION, resolved[len(PLUGIN_PAGES) + 1:], anchor)
         in_repository = posixpath.normpath(posixpath.join('docs', resolved))
