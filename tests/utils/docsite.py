@@ -6,21 +6,24 @@ Subcommands (the Makefile runs them from the staged copy of the collection, see 
 
 ``pages --collection C --docs DOCS (--write | --check)``
     The pages that the repository's web view shows: ``antsibull-docs collection --output-format simplified-rst``
-    renders one page per module, role and plugin, and their index, into ``DOCS/plugins/``; and one thin
-    extra-docs page per guide listed in ``docs/docsite/extra-docs.yml`` into ``docs/docsite/rst/`` (a label and
-    an include of the guide's Markdown, read with MyST). ``--check`` renders into a scratch directory and fails
-    when a committed page differs, is missing or is left over ("run make docs").
+    renders one page per module, role and plugin, and their index, into ``DOCS/plugins/``. And one extra-docs
+    page per guide listed in ``docs/docsite/extra-docs.yml``, in ``docs/docsite/rst/``: the guide's label, title
+    and a link to it (antsibull-docs' linter takes self-contained RST only, so the page cannot include the
+    Markdown; the site puts the guide itself in its place). ``--check`` renders into a scratch directory and
+    fails when a committed page differs, is missing or is left over ("run make docs").
 ``site --collection C --dest DEST``
     The HTML site in ``DEST/html``: ``antsibull-docs sphinx-init --use-current`` writes the Sphinx project,
-    ``antsibull-docs collection`` the module, role, plugin and extra-docs pages, the guides' Markdown is copied
-    next to them, and ``sphinx-build -W`` builds it (any warning fails).
+    ``antsibull-docs collection`` the module, role, plugin and extra-docs pages, each guide's Markdown (read
+    with MyST) replaces its extra-docs page, and ``sphinx-build -W`` builds it (any warning fails).
 ``check-html DEST/html``
-    Opens every built page and fails when an internal link (a page, or an anchor in it) does not resolve.
+    Opens every built page and fails when an internal link (a page, or an anchor in it) does not resolve, or
+    when the collection's index does not link one of the collection's pages.
 
 The guides stay Markdown under docs/ (readable on the repository's web view and on Galaxy); on the site, a link
-between guides becomes a link between site pages, a link to a generated page in docs/plugins/ a link to the
-site's page of that plugin, and a link to any other file of the repository (an example playbook, the emulator's
-README) a link to that file in the repository (``repository`` in galaxy.yml).
+between guides becomes a link between site pages (to docs/index.md: the collection's index), a link to a
+generated page in docs/plugins/ a link to the site's page of that plugin, and a link to any other file of the
+repository (an example playbook, the emulator's README) a link to that file in the repository (``repository``
+in galaxy.yml).
 """
 
 from __future__ import annotations
@@ -70,7 +73,6 @@ This guide is written in Markdown: read `docs/{guide}.md <{url}>`__.
 # Appended to the conf.py that `antsibull-docs sphinx-init` writes.
 CONF_EXTRA = """
 # --- added by tests/utils/docsite.py ---
-project = %(project)r
 # The guides are Markdown pages (MyST), in the place of their extra-docs pages.
 extensions.append('myst_parser')
 source_suffix = {'.rst': 'restructuredtext', '.md': 'markdown'}
@@ -346,7 +348,7 @@ def site_command(args):
     inventory = os.path.join(dest, 'ansible_devel.inv')
     write_inventory(inventory)
     with open(os.path.join(dest, 'conf.py'), 'a', encoding='utf-8') as handle:
-        handle.write(CONF_EXTRA % {'project': COLLECTION, 'ansible_docs': ANSIBLE_DOCS, 'inventory': inventory})
+        handle.write(CONF_EXTRA % {'ansible_docs': ANSIBLE_DOCS, 'inventory': inventory})
     # What the build.sh that sphinx-init wrote does, with the guides copied in between its two steps
     # (its `--cleanup everything` would remove them).
     source = private_dir(os.path.join(dest, 'rst'))
@@ -419,10 +421,18 @@ def check_html_command(args):
             elif target.fragment and resolved in pages and \
                     urllib.parse.unquote(target.fragment) not in pages[resolved].ids:
                 broken.append('%s: %s - no element with id %r in %s' % (page, link, target.fragment, resolved))
+    # Every page of the collection (module, role, plugin, guide) is reachable from the collection's index.
+    index = SITE_COLLECTION + '/index.html'
+    linked = {os.path.normpath(os.path.join(SITE_COLLECTION, urllib.parse.urlsplit(link).path))
+              for link in pages[index].links} if index in pages else set()
+    unlisted = sorted(page for page in pages if page.startswith(SITE_COLLECTION + '/') and page != index
+                      and page not in linked)
+    broken += ['%s does not link to %s' % (index, page) for page in unlisted]
     if broken:
-        print('\n'.join(['broken links in the built site:'] + broken), file=sys.stderr)
+        print('\n'.join(['broken links in the built site:'] + sorted(set(broken))), file=sys.stderr)
         return 1
-    print('site links resolve: %d internal links in %d pages' % (checked, len(pages)))
+    print('site links resolve: %d internal links in %d pages; the collection index links all its %d pages'
+          % (checked, len(pages), sum(page.startswith(SITE_COLLECTION + '/') for page in pages) - 1))
     return 0
 
 
