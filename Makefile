@@ -20,6 +20,7 @@ help:
 	@echo "make demo   - install, start the bundled ELB emulator, run docs/examples/demo.yml twice, show the monitors"
 	@echo "make test   - ansible-lint, docs check, ansible-test sanity, unit, emulator and integration tests"
 	@echo "make build  - build the collection tarball into build/"
+	@echo "make docs-site - the documentation site in build/docsite/html/ (make docs: the pages under docs/plugins/)"
 	@echo "make bench  - performance benchmarks (not part of make test): print the table, rewrite docs/performance.md"
 
 venv: $(VENV)/.installed
@@ -51,17 +52,46 @@ emulator-tests: venv
 integration: stage
 	cd $(COLLECTION) && PYTHONPATH=$(BUILD) $(CURDIR)/$(BIN)/python -m pytest -q -p no:cacheprovider tests/integration
 
-# One Markdown page per module, role and plugin in docs/, rendered from their own documentation
-# (tests/utils/render_docs.py); docs-check fails when the committed pages are out of date, then lints the docs.
-.PHONY: docs docs-check
+# The documentation, the way Ansible collections publish it (tests/utils/docsite.py). `make docs` writes the
+# pages the repository's web view shows: one per module, role and plugin and their index in docs/plugins/
+# (antsibull-docs' simplified RST), and the extra-docs page of every guide listed in docs/docsite/extra-docs.yml
+# (a new guide is one line there). docs-check fails when those pages are out of date, lints the collection's docs
+# with antsibull-docs, and makes the checks antsibull-docs cannot (tests/utils/check_docs.py).
+.PHONY: docs docs-check docs-site galaxy-import
 docs: stage
-	$(BIN)/python tests/utils/render_docs.py --collection $(COLLECTION) --docs docs --write
+	$(BIN)/python tests/utils/docsite.py pages --collection $(COLLECTION) --docs docs --write
 
 docs-check: stage
-	$(BIN)/python tests/utils/render_docs.py --collection $(COLLECTION) --docs docs --check
+	$(BIN)/python tests/utils/docsite.py pages --collection $(COLLECTION) --docs docs --check
+	$(BIN)/python tests/utils/check_docs.py .
 	cd $(COLLECTION) && $(CURDIR)/$(BIN)/antsibull-docs lint-collection-docs --plugin-docs .
 
-test: lint docs-check sanity units emulator-tests integration
+# The HTML site in build/docsite/html/ (antsibull-docs sphinx-init + sphinx-build -W: a warning fails), then every
+# internal link of the built pages checked.
+docs-site: stage
+	$(BIN)/python tests/utils/docsite.py site --collection $(COLLECTION) --dest $(BUILD)/docsite
+	$(BIN)/python tests/utils/docsite.py check-html $(BUILD)/docsite/html
+
+# galaxy-importer, the check Galaxy runs on an upload, on the tarball `make build` makes, from a virtual
+# environment of its own (tests/requirements-importer.txt; settings: tests/utils/galaxy-importer.cfg).
+# Any WARNING or ERROR it prints fails.
+IMPORTER_VENV := $(BUILD)/importer-venv
+VERSION = $(shell sed -n 's/^version: *//p' galaxy.yml)
+
+$(IMPORTER_VENV)/.installed: tests/requirements-importer.txt
+	@test -n "$(PYTHON)" || { echo "no Python >= 3.12 found (see tests/utils/find-python)"; exit 1; }
+	$(PYTHON) -m venv $(IMPORTER_VENV)
+	$(IMPORTER_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(IMPORTER_VENV)/bin/python -m pip install --quiet --upgrade -r tests/requirements-importer.txt
+	touch $@
+
+galaxy-import: build $(IMPORTER_VENV)/.installed
+	rm -rf $(BUILD)/importer && mkdir -p $(BUILD)/importer
+	cd $(BUILD)/importer && PATH=$(IMPORTER_VENV)/bin:$$PATH GALAXY_IMPORTER_CONFIG=$(CURDIR)/tests/utils/galaxy-importer.cfg \
+	  $(IMPORTER_VENV)/bin/python -m galaxy_importer.main $(BUILD)/hwcloud-elb-$(VERSION).tar.gz 2>&1 | tee import.log
+	@! grep -E '^(WARNING|ERROR)' $(BUILD)/importer/import.log || { echo "galaxy-importer: the warnings above would show on Galaxy"; exit 1; }
+
+test: lint docs-check docs-site galaxy-import sanity units emulator-tests integration
 
 build: venv
 	$(BIN)/ansible-galaxy collection build --force --output-path $(BUILD) .
