@@ -121,6 +121,7 @@ _value:
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.hwcloud.elb.plugins.module_utils._families import FAMILIES
+from ansible_collections.hwcloud.elb.plugins.module_utils._fields import control_problem
 from ansible_collections.hwcloud.elb.plugins.module_utils._profiles import (
     HTTP_DEFAULTS, IDENTITY_KEYS, INT_KEYS, KIND_KEYS, MONITOR_TYPE, PROFILES, STATES)
 
@@ -209,6 +210,8 @@ class _Resolver:
             if target.get(key) is not None and not _is_name(target[key]):
                 self.errors.append('%s: %s is %r; it must be the name or ID of a %s.' % (
                     where, key, target[key], 'load balancer' if key == 'loadbalancer' else key))
+            elif control_problem(key, target.get(key)):
+                self.errors.append('%s: %s' % (where, control_problem(key, target[key])))
 
         profile = target.get('profile', self.profile)
         if not _is_name(profile) or profile not in PROFILES:

@@ -117,3 +117,43 @@ def test_a_bad_value_fails_naming_the_option_before_any_write(elb, name, option,
     assert 'Traceback' not in text and 'MODULE FAILURE' not in text
     if spec[option].get('no_log') and isinstance(value, str) and len(value) > 2:
         assert value not in result['msg']
+
+
+# -- the roles: every target key and role variable, through the filter the roles run before any call ----------
+
+def role_cases():
+    from ansible_collections.hwcloud.elb.plugins.module_utils._families import FAMILIES
+    from ansible_collections.hwcloud.elb.plugins.module_utils._profiles import INT_KEYS, KIND_KEYS
+    for kind in ('http', 'tcp'):
+        for api_version, family in sorted(FAMILIES.items()):
+            role = family.role
+            keys = [role['identity']] + list(role['narrowing']) + ['profile', 'state'] + [
+                key for key in KIND_KEYS[kind] if key not in role['lacks']]
+            for key in keys:
+                values = BAD['int'] if key in INT_KEYS else CONTROL + NOT_SCALAR + [True]
+                for value in values:
+                    yield pytest.param(kind, api_version, key, value, id='%s-%s-%s-%r' % (kind, api_version, key, value))
+
+
+@pytest.mark.parametrize('kind, api_version, key, value', list(role_cases()))
+def test_a_bad_target_value_fails_the_role_naming_the_key(kind, api_version, key, value):
+    """The roles resolve every target with hwcloud.elb.monitor_targets before any module runs: this is their edge.
+    (A few of the same cases run through ansible-playbook in test_roles.py and test_input_edge_play.py.)"""
+    from ansible.errors import AnsibleFilterError
+    from ansible_collections.hwcloud.elb.plugins.filter.monitor_targets import monitor_targets
+    target = {'listener': 'classic-http-listener'} if api_version == 'v1' else {'pool': 'demo-http-pool'}
+    target[key] = value
+    with pytest.raises(AnsibleFilterError) as info:
+        monitor_targets([target], kind, api_version=api_version)
+    assert key in str(info.value) and 'Traceback' not in str(info.value)
+
+
+@pytest.mark.parametrize('variable, value', [('kind', 'udp'), ('api_version', 'v4'), ('profile', 'fastest'),
+                                             ('state', 'present\n'), ('targets', 'demo-http-pool')])
+def test_a_bad_role_variable_fails_naming_it(variable, value):
+    from ansible.errors import AnsibleFilterError
+    from ansible_collections.hwcloud.elb.plugins.filter.monitor_targets import monitor_targets
+    args = dict(targets=[{'pool': 'demo-http-pool'}], kind='http')
+    args[variable] = value
+    with pytest.raises(AnsibleFilterError, match=variable):
+        monitor_targets(args.pop('targets'), **args)
