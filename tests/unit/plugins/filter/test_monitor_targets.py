@@ -254,8 +254,8 @@ def test_each_family_task_file_passes_every_option_the_filter_can_send(api_versi
     assert set(preview[family['module']]) == wanted
     for option, value in preview[family['module']].items():
         assert value.startswith('{{ item.%s ' % option), (api_version, option, value)
-    assert preview['check_mode'] is True and preview['loop'] == write['loop'] == '{{ http_monitor_resolved }}'
-    assert write['when'] == 'http_monitor_preview.results[http_monitor_index] is changed'
+    assert preview['check_mode'] is True and preview['loop'] == '{{ http_monitor_resolved }}'
+    assert write['loop'] == "{{ http_monitor_preview.results | selectattr('changed') | map(attribute='item') | list }}"
 
 
 @pytest.mark.parametrize('kind', ['http', 'tcp'])
