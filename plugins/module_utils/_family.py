@@ -160,8 +160,8 @@ class CheckContext:
 class Family:
     """One API generation's health-check resource, declared as data plus a few hooks.
 
-    module: the FQCN of its monitor module; identity_spec: that module's options naming the parent. record: parent id -> the keys the service adds to a monitor it
-    creates (check mode shows them). checks: rules ``(CheckContext) -> [(level, message)]``, level ``error`` or
+    module: the FQCN of its monitor module; identity_spec: that module's options naming the parent.
+    record: parent id -> the keys the service adds to a monitor it creates (check mode shows them). checks: rules ``(CheckContext) -> [(level, message)]``, level ``error`` or
     ``warning``, for what needs the parent. query_filters: the options healthmonitor_info takes for this family;
     one_value_filters: its list call takes one value per filter; query: ``(client, family, params) -> monitors``
     for a family without a list call (None: the list call). role: the roles' vocabulary (label; options: role
@@ -204,7 +204,8 @@ class Family:
         """Return ``(errors, warnings)``; without a parent only the rules that need none run."""
         errors = [problem for problem in (self.by_name[name].problem(value, monitor_type)
                                           for name, value in desired.items()) if problem]
-        if current is not None and monitor_type and desired.get(self.type_field) not in (None, current.get(self.type_field)):
+        type_changes = desired.get(self.type_field) not in (None, (current or {}).get(self.type_field))
+        if current is not None and monitor_type and type_changes:
             errors.extend(self.kept_values_misfit(desired, monitor_type, current))
         warnings = []
         if parent is not None:

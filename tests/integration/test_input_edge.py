@@ -153,7 +153,8 @@ def test_a_bad_target_value_fails_the_role_naming_the_key(kind, api_version, key
 def test_a_bad_role_variable_fails_naming_it(variable, value):
     from ansible.errors import AnsibleFilterError
     from ansible_collections.hwcloud.elb.plugins.filter.monitor_targets import monitor_targets
-    args = dict(targets=[{'pool': 'demo-http-pool'}], kind='http')
+    args = dict(kind='http')
     args[variable] = value
+    targets = args.pop('targets', [{'pool': 'demo-http-pool'}])
     with pytest.raises(AnsibleFilterError, match=variable):
-        monitor_targets(args.pop('targets'), **args)
+        monitor_targets(targets, **args)

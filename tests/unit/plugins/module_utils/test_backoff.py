@@ -26,8 +26,8 @@ def policy(rand=0.0, **kwargs):
 
 
 def test_steps_double_with_equal_jitter_up_to_the_cap():
-    low, _ = policy(rand=0.0, base=0.5, cap=4.0)
-    high, _ = policy(rand=1.0, base=0.5, cap=4.0)
+    low = policy(rand=0.0, base=0.5, cap=4.0)[0]
+    high = policy(rand=1.0, base=0.5, cap=4.0)[0]
     assert [low.delay(n) for n in range(5)] == [0.25, 0.5, 1.0, 2.0, 2.0]
     assert [high.delay(n) for n in range(5)] == [0.5, 1.0, 2.0, 4.0, 4.0]
 
@@ -63,7 +63,7 @@ def test_poll_returns_the_first_answer_and_never_sleeps_past_the_deadline():
 
 
 def test_no_deadline_and_no_budget_never_exhausts():
-    retry, _ = policy()
-    for _ in range(50):
+    retry = policy()[0]
+    for _attempt in range(50):
         retry.pause()
     assert not retry.exhausted() and retry.remaining() is None
