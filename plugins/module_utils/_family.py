@@ -161,11 +161,12 @@ class Family:
     """One API generation's health-check resource, declared as data plus a few hooks.
 
     module: the FQCN of its monitor module; identity_spec: that module's options naming the parent.
-    record: parent id -> the keys the service adds to a monitor it creates (check mode shows them). checks: rules ``(CheckContext) -> [(level, message)]``, level ``error`` or
-    ``warning``, for what needs the parent. query_filters: the options healthmonitor_info takes for this family;
-    one_value_filters: its list call takes one value per filter; query: ``(client, family, params) -> monitors``
-    for a family without a list call (None: the list call). role: the roles' vocabulary (label; options: role
-    key -> module option; lacks: keys it has no option for; defaults_not_sent: profile defaults left out).
+    record: parent id -> the keys the service adds to a monitor it creates (check mode shows them).
+    checks: rules ``(CheckContext) -> [(level, message)]``, level ``error`` or ``warning``, for what needs the
+    parent. query_filters: the options healthmonitor_info takes for this family; one_value_filters: its list
+    call takes one value per filter; query: ``(client, family, params) -> monitors`` for a family without a list
+    call (None: the list call). role: the roles' vocabulary (label; options: role key -> module option; lacks:
+    keys it has no option for; defaults_not_sent: profile defaults left out).
     """
 
     def __init__(self, name, module, identity_spec, result_key, path, wrapper, fields, type_field, create_required,
