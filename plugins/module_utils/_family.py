@@ -160,7 +160,8 @@ class CheckContext:
 class Family:
     """One API generation's health-check resource, declared as data plus a few hooks.
 
-    module: the FQCN of its monitor module; identity_spec: that module's options naming the parent. record: parent id -> the keys the service adds to a monitor it
+    module: the FQCN of its monitor module; identity_spec: that module's options naming the parent.
+    record: parent id -> the keys the service adds to a monitor it
     creates (check mode shows them). checks: rules ``(CheckContext) -> [(level, message)]``, level ``error`` or
     ``warning``, for what needs the parent. query_filters: the options healthmonitor_info takes for this family;
     one_value_filters: its list call takes one value per filter; query: ``(client, family, params) -> monitors``

@@ -401,8 +401,9 @@ def wait_for_health(client, family, selection, wait_for=HEALTHY, min_healthy=Non
     scope = resolve(client, family, dict(selection, wait_for=wait_for, min_healthy=min_healthy))
     minimum = parse_min_healthy(min_healthy)
     timing = scope.monitor_timing(client)
-    delays = [delay for delay, _down in timing.values()] or [DEFAULT_DELAY]
-    backoff = client.backoff(deadline=wait_timeout, base=min(1.0, min(delays)), cap=float(min(delays)))
+    # Poll about once a second at first, then at most every monitor interval (the shortest of the parents').
+    shortest = min([delay for delay, _down in timing.values()] or [DEFAULT_DELAY])
+    backoff = client.backoff(deadline=wait_timeout, base=min(1.0, shortest), cap=float(shortest))
     first_unhealthy = {}  # member id -> when it was first seen unhealthy (reset when it is not)
     outcome = {}
 
@@ -445,8 +446,8 @@ def wait_for_health(client, family, selection, wait_for=HEALTHY, min_healthy=Non
                                                                   len(members) - len(wrong))
         else:
             goal = 'all %d member(s) to be unhealthy' % len(members)
-        raise InputError('Timed out after %s s waiting for %s: %s.' % (wait_timeout, goal,
-                                                                         '; '.join(describe(m) for m in wrong)))
+        raise InputError('Timed out after %s s waiting for %s: %s.' % (
+            wait_timeout, goal, '; '.join(describe(m) for m in wrong)))
     members = outcome['members']
     return members, summary_of(members)
 
