@@ -145,3 +145,25 @@ def test_v2_balancer_and_bad_configuration(elb, backends, tmp_path):
                  extra_env={'ANSIBLE_INVENTORY_UNPARSED_FAILED': 'true', 'ANSIBLE_INVENTORY_ENABLED': 'auto'})
     assert failed.returncode != 0
     assert "loadbalancer is 'no-such-lb'" in failed.stderr
+
+
+def test_v1_listeners_group_classic_backends(elb, backends, tmp_path):
+    manual(elb)
+    good = backends.http(200)
+    v1 = '/v1.0/{project_id}/elbaas'
+    listener = elb.api('GET', v1 + '/listeners?name=classic-http-listener')[0]
+    elb.api('POST', v1 + '/healthcheck', {'listener_id': listener['id'], 'healthcheck_protocol': 'HTTP',
+                                          'healthcheck_connect_port': good.port, 'healthcheck_interval': 1,
+                                          'healthcheck_timeout': 1, 'healthy_threshold': 1, 'unhealthy_threshold': 1})
+    elb.api('POST', '%s/listeners/%s/members' % (v1, listener['id']),
+            [{'server_id': 'srv-a', 'address': '127.0.0.1'}, {'server_id': 'srv-b', 'address': '127.0.0.2'}])
+    probe(elb)
+    elb.reset_stats()
+    listing = inventory(elb, tmp_path, {'plugin': 'hwcloud.elb.members', 'api_version': 'v1',
+                                        'loadbalancers': ['classic-lb'], 'hostnames': ['instance_id']})
+    assert hosts_of(listing, 'elb_listener_classic_http_listener') == ['srv-a', 'srv-b']
+    assert hosts_of(listing, 'elb_lb_classic_lb') == ['srv-a', 'srv-b']
+    assert hosts_of(listing, 'elb_health_unhealthy') == ['srv-b']
+    assert listing['_meta']['hostvars']['srv-b']['ansible_host'] == '127.0.0.2'
+    # One member list call per listener of the balancer (three), none per member.
+    assert len([c for c in elb.calls(['GET']) if c[1].endswith('/members')]) == 3
