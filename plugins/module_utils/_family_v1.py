@@ -9,7 +9,7 @@ to its check.
 
 from __future__ import annotations
 
-from ansible_collections.hwcloud.elb.plugins.module_utils import _checks
+from ansible_collections.hwcloud.elb.plugins.module_utils import _checks, _members
 from ansible_collections.hwcloud.elb.plugins.module_utils._errors import ApiError
 from ansible_collections.hwcloud.elb.plugins.module_utils._family import (
     HEX32, Family, InputError, LoadBalancer, Lookup, Parent, ParentNotFound)
@@ -152,4 +152,7 @@ FAMILY = Family(
     query_filters=('listener', 'loadbalancer', 'id'),
     query=query_checks,
     checks=(_checks.type_fits_protocol('healthcheck_protocol', COMPATIBLE), udp_not_on_internal),
+    members=_members.ListenerMembers(LOADBALANCERS, listeners='/v1.0/{project_id}/elbaas/listeners',
+                                     members='/v1.0/{project_id}/elbaas/listeners/{listener_id}/members',
+                                     healthchecks='/v1.0/{project_id}/elbaas/healthcheck'),
 )

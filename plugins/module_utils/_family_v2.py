@@ -10,7 +10,7 @@ so a value it does not keep must never turn every run into a change (see ``Reser
 
 from __future__ import annotations
 
-from ansible_collections.hwcloud.elb.plugins.module_utils import _checks
+from ansible_collections.hwcloud.elb.plugins.module_utils import _checks, _members
 from ansible_collections.hwcloud.elb.plugins.module_utils._family import (
     POOL_IDENTITY, POOL_ROLE_OPTIONS, Family, LoadBalancer, pool_parent)
 from ansible_collections.hwcloud.elb.plugins.module_utils._family_v3 import DOMAIN_NAME, DOMAIN_NAME_HINT
@@ -150,4 +150,7 @@ FAMILY = Family(
     query_filters=QUERY_FILTERS,
     one_value_filters=True,
     checks=(type_rules, reserved_not_kept, _checks.timeout_below_delay('timeout', 'delay')),
+    members=_members.TreeMembers('/v2.0/lbaas/pools/{pool_id}/members', loadbalancers='/v2.0/lbaas/loadbalancers',
+                                 pools='/v2.0/lbaas/pools', monitors='/v2.0/lbaas/healthmonitors',
+                                 monitors_key='healthmonitors', one_value_filters=True),
 )

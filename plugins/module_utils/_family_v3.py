@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from ansible_collections.hwcloud.elb.plugins.module_utils import _checks
+from ansible_collections.hwcloud.elb.plugins.module_utils import _checks, _members
 from ansible_collections.hwcloud.elb.plugins.module_utils._family import (
     POOL_IDENTITY, POOL_ROLE_OPTIONS, Family, LoadBalancer, pool_parent)
 from ansible_collections.hwcloud.elb.plugins.module_utils._fields import Field
@@ -71,4 +71,7 @@ FAMILY = Family(
     checks=(_checks.type_fits_protocol('type', COMPATIBLE),
             _checks.port_required_for_any_port('monitor_port'),
             _checks.timeout_below_delay('timeout', 'delay')),
+    members=_members.ProjectMembers('/v3/{project_id}/elb/members', loadbalancers='/v3/{project_id}/elb/loadbalancers',
+                                    pools='/v3/{project_id}/elb/pools', monitors='/v3/{project_id}/elb/healthmonitors',
+                                    monitors_key='healthmonitors', one_value_filters=False),
 )

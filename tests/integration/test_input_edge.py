@@ -27,6 +27,8 @@ VALID = {
     'healthcheck_v1': dict(listener='classic-http-listener', healthcheck_protocol='HTTP'),
     'healthmonitor_info': dict(api_version='v3'),
     'healthmonitor_facts': dict(api_version='v3'),
+    'member_health_info': dict(api_version='v3', pool='demo-http-pool'),
+    'member_health_facts': dict(api_version='v3', pool='demo-http-pool'),
 }
 
 CONTROL = ['x\n', '/x\n', 'a\rb', 'a\x1b[31mb', 'a\x00b', '\t', 'a\x7fb', 'a\x85b']

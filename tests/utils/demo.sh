@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # `make demo`: install the built collection, start the bundled ELB emulator on a free loopback port, run
-# docs/examples/demo.yml twice (the second run must report changed=0) and stop the emulator on every exit.
+# docs/examples/demo.yml twice (the second run must report changed=0), then docs/examples/backend-health.yml with two
+# loopback backends (one answering 500) in the demo pool; stop the emulator and the backends on every exit.
 # Usage: tests/utils/demo.sh VENV_BIN BUILD_DIR
 set -euo pipefail
 bin=$(cd "$1" && pwd) build=$2
 root=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
 emulator_pid=
+backend_pids=()
 cleanup() {
+  for pid in "${backend_pids[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
   if [ -n "$emulator_pid" ]; then kill "$emulator_pid" 2>/dev/null || true; wait "$emulator_pid" 2>/dev/null || true; fi
   rm -rf "$work"
 }
@@ -55,3 +58,44 @@ print(sum(1 for r in requests if r["method"] in ("POST", "PUT", "DELETE") and no
 PY
 )
 step "Done: the first run created 2 monitors, the second reported changed=0 ($writes write calls to ELB over both runs: the 2 creates)"
+
+step "Backend health: two backends on loopback in pool demo-http-pool, one answering 500"
+start_backend() {  # start_backend NAME STATUS: a loopback HTTP backend answering the status in $work/NAME.status
+  echo "$2" >"$work/$1.status"
+  "$bin/python" "$root/tests/utils/demo_backend.py" "$work/$1.status" >"$work/$1.out" 2>"$work/$1.err" &
+  backend_pids+=($!)  # not in a $(...) subshell: cleanup must know every pid
+  for _ in $(seq 50); do grep -q '^port ' "$work/$1.out" 2>/dev/null && break; sleep 0.1; done
+}
+start_backend healthy 200
+start_backend broken 500
+healthy_port=$(sed -n 's/^port //p' "$work/healthy.out") broken_port=$(sed -n 's/^port //p' "$work/broken.out")
+[ -n "$healthy_port" ] && [ -n "$broken_port" ] || { echo "the demo backends did not start" >&2; exit 1; }
+# Probes every 0.5 s instead of 5 s (the emulator's time scale), so health is decided in seconds.
+"$bin/python" - "$url" "$healthy_port" "$broken_port" <<'PY'
+import json, sys, urllib.request
+url, ports = sys.argv[1], sys.argv[2:]
+project = "0123456789abcdef0123456789abcdef"  # the emulator's demo project
+
+
+def call(method, path, body=None, headers=None):
+    request = urllib.request.Request(url + path, method=method, data=None if body is None else json.dumps(body).encode(),
+                                     headers=dict({"Content-Type": "application/json"}, **(headers or {})))
+    with urllib.request.urlopen(request) as response:
+        return response.headers, json.loads(response.read() or b"null")
+
+
+call("POST", "/_emulator/config", {"probe_time_scale": 0.1})
+auth = {"auth": {"identity": {"methods": ["password"], "password": {"user": {
+    "domain": {"name": "demo"}, "name": "demo", "password": "demo-password"}}}, "scope": {"project": {"id": project}}}}
+token = {"X-Auth-Token": call("POST", "/v3/auth/tokens", auth)[0]["X-Subject-Token"]}
+pool = call("GET", "/v3/%s/elb/pools?name=demo-http-pool" % project, headers=token)[1]["pools"][0]
+for port in ports:
+    call("POST", "/v3/%s/elb/pools/%s/members" % (project, pool["id"]),
+         {"member": {"address": "127.0.0.1", "protocol_port": int(port)}}, token)
+print("registered 127.0.0.1:%s (answers 200) and 127.0.0.1:%s (answers 500) in pool demo-http-pool" % tuple(ports))
+PY
+"$bin/ansible-playbook" -i localhost, -c local "$root/docs/examples/backend-health.yml" \
+  -e "demo_fix_file=$work/broken.status" | tee "$work/health.log"
+grep -q "RESPONSE_MISMATCH, expected 200-204, got 500" "$work/health.log" \
+  || { echo "demo FAILED: the failing backend's reason was not shown" >&2; exit 1; }
+step "Done: the failing backend was seen with its reason, fixed, and waited for until both were healthy"

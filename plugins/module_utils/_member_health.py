@@ -1,0 +1,57 @@
+# -*- coding: utf-8 -*-
+# Copyright: hwcloud.elb contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The whole of member_health_info and member_health_facts: options, read or wait (``_members.py``), exit."""
+
+from __future__ import annotations
+
+from ansible_collections.hwcloud.elb.plugins.module_utils import _members
+from ansible_collections.hwcloud.elb.plugins.module_utils._families import DEFAULT, FAMILIES
+from ansible_collections.hwcloud.elb.plugins.module_utils._module import ElbModule
+
+FACT = 'hwcloud_elb_member_health'
+
+
+def member_families():
+    return sorted(name for name, family in FAMILIES.items() if family.members is not None)
+
+
+def member_argument_spec():
+    """api_version, the selection (loadbalancer, pool or listener, address, instance_id, member) and the wait."""
+    return dict(
+        api_version=dict(type='str', choices=member_families(), default=DEFAULT),
+        loadbalancer=dict(type='str', aliases=['loadbalancer_id']),
+        pool=dict(type='str', aliases=['pool_id']),
+        listener=dict(type='str', aliases=['listener_id']),
+        address=dict(type='list', elements='str'),
+        instance_id=dict(type='list', elements='str'),
+        member=dict(type='str', aliases=['member_id']),
+        wait_for=dict(type='str', choices=list(_members.WAIT_STATES)),
+        min_healthy=dict(type='str'),
+        wait_timeout=dict(type='int', default=300),
+        fail_fast=dict(type='bool', default=True),
+    )
+
+
+def run_member_health_module(as_facts, **module_kwargs):
+    """main() of member_health_info (as_facts False) and member_health_facts (True). Reads only: changed is false."""
+    module = ElbModule(member_argument_spec(), **module_kwargs)
+    params = module.params
+    family = FAMILIES[params['api_version']]
+    # Everything wrong with the selection fails here, before any call.
+    problems = _members.selection_problems(family, params)
+    if problems:
+        module.ansible.fail_json(msg=' '.join(problems))
+
+    def work(module):
+        if params.get('wait_for'):
+            members, summary = _members.wait_for_health(
+                module.client, family, params, wait_for=params['wait_for'], min_healthy=params.get('min_healthy'),
+                wait_timeout=params['wait_timeout'], fail_fast=params['fail_fast'])
+        else:
+            members, summary = _members.read_health(module.client, family, params)
+        if as_facts:
+            return dict(changed=False, ansible_facts={FACT: dict(members=members, summary=summary)})
+        return dict(changed=False, members=members, summary=summary)
+
+    module.run(work)
