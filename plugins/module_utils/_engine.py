@@ -29,6 +29,8 @@ class FailedAfterWrite(Exception):
 class Reconciler:
     """Brings one monitor to the state a task asks for; ``run`` returns the module result."""
 
+    written = 'The health check'  # what a FailedAfterWrite message says was written (member_traffic: weights)
+
     def __init__(self, family, client, params, check_mode=False, diff_mode=False, warn=None, retries=0):
         self.family = family
         self.client = client
@@ -183,15 +185,15 @@ class Reconciler:
             status = self.client.backoff(deadline=self.wait_timeout, base=POLL_BASE, cap=POLL_CAP).poll(
                 lambda: self._settled(ident))
         except ApiError as err:
-            raise FailedAfterWrite('The health check was written, but reading load balancer %s while waiting for it '
-                                   'to become ACTIVE failed: %s' % (ident, err), written)
+            raise FailedAfterWrite('%s was written, but reading load balancer %s while waiting for it '
+                                   'to become ACTIVE failed: %s' % (self.written, ident, err), written)
         if status == 'ACTIVE':
             return
         if status == 'ERROR':
             why = 'is ERROR'
         else:
             why = 'did not become ACTIVE within wait_timeout (%s s; raise it, or set wait: false)' % self.wait_timeout
-        raise FailedAfterWrite('The health check was written, but load balancer %s %s.' % (ident, why), written)
+        raise FailedAfterWrite('%s was written, but load balancer %s %s.' % (self.written, ident, why), written)
 
     def _settled(self, ident):
         """The balancer's status once it is ACTIVE or ERROR, else None (keep polling)."""

@@ -152,6 +152,8 @@ class Scope:
             return False
         if params.get('member') and params['member'] not in (member.get('id'), member.get('name')):
             return False
+        if params.get('protocol_port') and member.get('protocol_port') != params['protocol_port']:
+            return False  # member_traffic: one of several members on the same address
         return True
 
     def monitor_timing(self, client):
@@ -371,7 +373,7 @@ def check_selection(family, params):
 def resolve(client, family, selection):
     """The members ``selection`` names (the options of SELECTION_OPTIONS), resolved once: a Scope to read."""
     params = dict((name, selection.get(name)) for name in SELECTION_OPTIONS)
-    params.update((name, selection.get(name)) for name in ('wait_for', 'min_healthy'))
+    params.update((name, selection.get(name)) for name in ('wait_for', 'min_healthy', 'protocol_port'))
     check_selection(family, params)
     return family.members.resolve(client, family, params)
 

@@ -29,6 +29,7 @@ VALID = {
     'healthmonitor_facts': dict(api_version='v3'),
     'member_health_info': dict(api_version='v3', pool='demo-http-pool'),
     'member_health_facts': dict(api_version='v3', pool='demo-http-pool'),
+    'member_traffic': dict(api_version='v3', pool='demo-http-pool', address='127.0.0.1', state='drained'),
 }
 
 CONTROL = ['x\n', '/x\n', 'a\rb', 'a\x1b[31mb', 'a\x00b', '\t', 'a\x7fb', 'a\x85b']
@@ -41,6 +42,7 @@ BAD = {
     'str': CONTROL + NOT_SCALAR,
     'path': CONTROL + NOT_SCALAR,
     'list': [[value] for value in CONTROL] + [{'a': 1}],
+    'dict': [5, 'a-string', ['a-list-item'], {'some-id': True}, {'some-id': 0}, {'some-id': 'five'}],
 }
 # Options of a monitor module whose every value is meaningful to the service: over-long and out-of-set values.
 OVERLONG = 'x' * 5000

@@ -1,0 +1,192 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: hwcloud.elb contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: member_traffic
+short_description: Take a load balancer backend out of rotation and back
+version_added: 0.1.0
+description:
+  - Drains a backend member of a dedicated (v3) or shared (v2) Huawei Cloud load balancer - sets its weight to
+    V(0), so it gets no new connections - and restores it, in one pool or in every pool of a load balancer that
+    holds it.
+  - With O(wait), a drain waits for the pool's connection-drain time (or O(drain_timeout)) and a restore waits
+    until the balancer's health check reports the member healthy in every pool, with the same messages as
+    M(hwcloud.elb.member_health_info).
+  - Used by the P(hwcloud.elb.rolling_update#role) role around each host's update in a C(serial) play.
+  - Classic (v1) load balancers cannot drain a backend - classic members have no weight - so O(api_version=v1)
+    fails with a message saying so.
+author:
+  - hwcloud.elb maintainers (@hwcloud-elb)
+options:
+  api_version:
+    description:
+      - Which ELB family - V(v3) dedicated, V(v2) shared. V(v1) is refused (classic members have no weight).
+    type: str
+    choices: [v1, v2, v3]
+    default: v3
+  loadbalancer:
+    description:
+      - Look for the member in every pool of this load balancer (name or id). O(loadbalancer) or O(pool) is
+        required.
+    type: str
+    aliases: [loadbalancer_id]
+  pool:
+    description:
+      - Look for the member in this pool only (name or id).
+    type: str
+    aliases: [pool_id]
+  address:
+    description:
+      - The member's IP address, for example V({{ ansible_host }}).
+    type: str
+  protocol_port:
+    description:
+      - With O(address), only the member on this port (when several members share an address).
+    type: int
+  instance_id:
+    description:
+      - The ECS instance behind the member. V(v3) only.
+    type: str
+  member:
+    description:
+      - The member's id or name.
+    type: str
+    aliases: [member_id]
+  state:
+    description:
+      - V(drained) - weight V(0) in every selected pool (no new connections). A drained member stays drained
+        without a write.
+      - V(serving) - back to O(weights), O(weight), or else its weight before the drain when it is still above
+        V(0); a member at V(0) with no weight given gets V(1) with a warning (the service does not remember the
+        old weight - RV(members[].weight_before) of the drain is what the role keeps).
+    type: str
+    choices: [drained, serving]
+    required: true
+  weight:
+    description:
+      - With O(state=serving), the weight to restore (1-100) in every pool.
+    type: int
+  weights:
+    description:
+      - With O(state=serving), the weight to restore per member id (or pool id or name), as returned in
+        RV(members[].weight_before) by the drain. Wins over O(weight).
+    type: dict
+  min_healthy:
+    description:
+      - With O(state=drained), refuse to drain unless at least this many of the other members of each pool
+        are serving (weight above 0) and healthy (or unmonitored) - a number (V(1) - never drain the last one)
+        or a percentage of the other members (V(50%)). Nothing is written when refused.
+      - Default - no such check.
+    type: str
+  wait:
+    description:
+      - Wait for the balancer to be ACTIVE after the writes, then for the drain (O(state=drained)) or for the
+        member to be healthy in every pool (O(state=serving)). Nothing is waited for when nothing was written.
+    type: bool
+    default: true
+  drain_timeout:
+    description:
+      - With O(state=drained), seconds to wait after the drain (0-4000) for open connections to end. Default -
+        the longest C(connection_drain.timeout) of the member's pools that have connection drain enabled, else 0.
+    type: int
+  wait_timeout:
+    description:
+      - Seconds (0-3600) to wait for the balancer to be ACTIVE and, with O(state=serving), for health.
+    type: int
+    default: 300
+  fail_fast:
+    description:
+      - With O(state=serving), stop waiting as soon as the member has stayed unhealthy for its monitor's down
+        threshold, as M(hwcloud.elb.member_health_info) does.
+    type: bool
+    default: true
+extends_documentation_fragment:
+  - hwcloud.elb.connection
+  - hwcloud.elb.attributes
+notes:
+  - Members are found with list calls (one per load balancer, v2 - plus one per pool), never one call per member;
+    each weight change is one write. See the performance guide.
+  - Writes retry a 409 while the balancer is PENDING and lost answers, as the monitor modules do; a failure
+    after a write (the wait) reports C(changed=true) and the written weights.
+seealso:
+  - module: hwcloud.elb.member_health_info
+  - role: hwcloud.elb.rolling_update
+    description: Drain, update and restore each host of a serial play.
+'''
+
+EXAMPLES = r'''
+- name: Take this host out of rotation in every pool of the balancer
+  hwcloud.elb.member_traffic:
+    loadbalancer: web-lb
+    address: "{{ ansible_host }}"
+    state: drained
+    min_healthy: 1
+  delegate_to: localhost
+  register: drained
+
+- name: Put it back with the weights it had, and wait until it is healthy
+  hwcloud.elb.member_traffic:
+    loadbalancer: web-lb
+    address: "{{ ansible_host }}"
+    state: serving
+    weights: "{{ drained.members | items2dict(key_name='id', value_name='weight_before') }}"
+  delegate_to: localhost
+'''
+
+RETURN = r'''
+members:
+  description: The selected members (one per pool), with the weight they have after the task.
+  returned: success
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: The member's id.
+      type: str
+    name:
+      description: The member's name.
+      type: str
+    address:
+      description: The member's IP address.
+      type: str
+    protocol_port:
+      description: The member's port.
+      type: int
+    pool_id:
+      description: The member's pool.
+      type: str
+    pool_name:
+      description: The pool's name.
+      type: str
+    loadbalancer_id:
+      description: The member's load balancer.
+      type: str
+    weight:
+      description: The weight after the task (in check mode - the weight it would have).
+      type: int
+    weight_before:
+      description: The weight before the task - keep it to restore the member.
+      type: int
+    health:
+      description: With O(state=serving) and a wait - the member's health when the wait ended.
+      type: str
+      returned: after a wait for health
+    reason:
+      description: With O(state=serving) and a wait - the reason of the last failed check (v3), or null.
+      type: dict
+      returned: after a wait for health
+'''
+
+from ansible_collections.hwcloud.elb.plugins.module_utils._member_traffic import run_member_traffic_module
+
+
+def main():
+    run_member_traffic_module(supports_check_mode=True)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,124 @@
+# Copyright: hwcloud.elb contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""hwcloud.elb.member_traffic on real loopback backends probed by the emulator: drain and restore by weight,
+idempotence, check and diff mode, refusing to drain the last healthy member, v1 refusal."""
+
+from __future__ import annotations
+
+import pytest
+
+from emulator.tests.backends import backends_fixture  # noqa: F401  pylint: disable=unused-import
+
+from .test_member_health import V2, V3, gets, manual, pool_member, pool_monitor, probe
+
+
+def member_weight(elb, base, pool_id, member_id):
+    return elb.api('GET', '%s/pools/%s/members/%s' % (base, pool_id, member_id))['member']['weight']
+
+
+@pytest.fixture(name='web')
+def web_fixture(elb, backends):
+    """demo-http-pool with an HTTP monitor and two healthy loopback members (weights 7 and 3)."""
+    manual(elb, scale=0.05)
+    pool = elb.pool('demo-http-pool')
+    pool_monitor(elb, V3, pool['id'])
+    one, two = backends.http(200), backends.http(200)
+    first = pool_member(elb, V3, pool['id'], one.port, weight=7)
+    second = pool_member(elb, V3, pool['id'], two.port, weight=3)
+    probe(elb)
+    return dict(pool=pool, one=one, two=two, first=first, second=second)
+
+
+def test_drain_is_idempotent_and_restores_the_weight_it_had(elb, run_task, web):
+    pool, first = web['pool'], web['first']
+    task = dict(pool='demo-http-pool', address='127.0.0.1', protocol_port=web['one'].port, state='drained',
+                drain_timeout=0)
+    elb.reset_stats()
+    drained = run_task('member_traffic', task)
+    assert drained['changed']
+    assert [(m['id'], m['weight'], m['weight_before']) for m in drained['members']] == [(first['id'], 0, 7)]
+    assert member_weight(elb, V3, pool['id'], first['id']) == 0
+    assert member_weight(elb, V3, pool['id'], web['second']['id']) == 3
+    assert [call[0] for call in elb.writes()] == ['PUT']
+    assert len(gets(elb, '/elb/members')) == 1  # found by one list call, not per member
+
+    elb.reset_stats()
+    again = run_task('member_traffic', task)
+    assert not again['changed'] and elb.writes() == []
+    assert again['members'][0]['weight_before'] == 0
+
+    restored = run_task('member_traffic', dict(pool='demo-http-pool', address='127.0.0.1',
+                                               protocol_port=web['one'].port, state='serving',
+                                               weights={first['id']: 7}, wait_timeout=30))
+    assert restored['changed'] and restored['members'][0]['weight'] == 7
+    assert restored['members'][0]['health'] == 'healthy'
+    assert member_weight(elb, V3, pool['id'], first['id']) == 7
+    elb.reset_stats()
+    assert not run_task('member_traffic', dict(pool='demo-http-pool', member=first['id'], state='serving'))['changed']
+    assert elb.writes() == []
+
+
+def test_check_and_diff_show_weights_and_write_nothing(elb, run_task, web):
+    elb.reset_stats()
+    result = run_task('member_traffic', dict(loadbalancer='demo-lb', address='127.0.0.1', state='drained'),
+                      check=True, diff=True)
+    assert result['changed'] and elb.writes() == []
+    before = sorted(m['weight'] for m in result['diff']['before']['members'])
+    after = sorted(m['weight'] for m in result['diff']['after']['members'])
+    assert (before, after) == ([3, 7], [0, 0])
+    assert member_weight(elb, V3, web['pool']['id'], web['first']['id']) == 7
+
+
+def test_refuses_to_drain_the_last_healthy_member(elb, run_task, web):
+    run_task('member_traffic', dict(pool='demo-http-pool', member=web['second']['id'], state='drained',
+                                    min_healthy='1', drain_timeout=0))
+    elb.reset_stats()
+    refused = run_task('member_traffic', dict(pool='demo-http-pool', member=web['first']['id'], state='drained',
+                                              min_healthy='1'), expect_failure=True)
+    assert 'Refusing to drain 127.0.0.1:%d' % web['one'].port in refused['msg']
+    assert 'pool demo-http-pool has 0 other member(s) serving and healthy, 1 needed' in refused['msg']
+    assert elb.writes() == []
+    assert member_weight(elb, V3, web['pool']['id'], web['first']['id']) == 7
+
+
+def test_restore_fails_naming_the_member_and_reason_after_writing(elb, run_task, web):
+    run_task('member_traffic', dict(pool='demo-http-pool', member=web['first']['id'], state='drained',
+                                    drain_timeout=0))
+    web['one'].status = 500
+    elb.admin('POST', 'config', {'probe_background': True, 'probe_time_scale': 0.05})
+    failed = run_task('member_traffic', dict(pool='demo-http-pool', member=web['first']['id'], state='serving',
+                                             weight=7, wait_timeout=60), expect_failure=True)
+    assert failed['changed'] and failed['members'][0]['weight'] == 7
+    assert 'The member weight was written, but' in failed['msg']
+    assert '127.0.0.1:%d in pool demo-http-pool: RESPONSE_MISMATCH' % web['one'].port in failed['msg']
+
+
+def test_v2_drain_and_restore(elb, run_task, backends):
+    manual(elb, scale=0.05)
+    pool = elb.pool('shared-http-pool', 'v2')
+    pool_monitor(elb, V2, pool['id'])
+    backend = backends.http(200)
+    member = pool_member(elb, V2, pool['id'], backend.port, weight=5)
+    probe(elb)
+    task = dict(api_version='v2', loadbalancer='shared-lb', address='127.0.0.1', state='drained')
+    assert run_task('member_traffic', task)['members'][0]['weight_before'] == 5
+    assert member_weight(elb, V2, pool['id'], member['id']) == 0
+    elb.admin('POST', 'config', {'probe_background': True})
+    restored = run_task('member_traffic', dict(task, state='serving', weight=5, wait_timeout=30))
+    assert restored['changed'] and member_weight(elb, V2, pool['id'], member['id']) == 5
+
+
+def test_v1_and_bad_combinations_fail_before_any_call(elb, run_task):
+    elb.reset_stats()
+    classic = run_task('member_traffic', dict(api_version='v1', loadbalancer='classic-lb', address='127.0.0.1',
+                                              state='drained'), expect_failure=True)
+    assert 'classic load balancers cannot drain a backend' in classic['msg']
+    mixed = run_task('member_traffic', dict(pool='demo-http-pool', address='127.0.0.1', state='drained', weight=3),
+                     expect_failure=True)
+    assert 'weight applies only with state: serving' in mixed['msg']
+    nowhere = run_task('member_traffic', dict(address='127.0.0.1', state='serving'), expect_failure=True)
+    assert 'Give pool or loadbalancer' in nowhere['msg']
+    assert elb.calls() == []
+    missing = run_task('member_traffic', dict(pool='demo-http-pool', address='127.0.0.9', state='drained'),
+                       expect_failure=True)
+    assert 'No member matches' in missing['msg'] and elb.writes() == []
