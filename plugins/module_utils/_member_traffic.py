@@ -122,26 +122,34 @@ class MemberTraffic:
                                                          for item, old in zip(after, before)])
         if self.diff_mode:
             result['diff'] = dict(before=dict(members=before), after=dict(members=after))
-        if self.check_mode or not changing:
+        if self.check_mode:
             return result
-        for member in changing:
-            path = '%s/%s' % (MEMBER_PATHS[self.family.name].format(pool_id=member['pool_id'],
-                                                                      project_id='{project_id}'), member['id'])
-            self.writer.write('PUT', path, {'member': {'weight': targets[member['id']]}}, scope.parents[member['pool_id']])
+        if changing:
+            self.write(scope, changing, targets, result)
+        if not self.params['wait']:
+            return result
+        try:
+            if self.params['state'] == SERVING:
+                self.wait_serving(result)  # also when nothing was written: "serving" means healthy
+            elif changing:
+                self.wait_drained(scope, changing)
+        except (InputError, ApiError) as err:
+            if not changing:
+                raise
+            raise FailedAfterWrite('The member weight was written, but %s' % err, result)
+        return result
+
+    def write(self, scope, changing, targets, result):
+        """One PUT per member whose weight differs, then one wait for ACTIVE per balancer written to."""
         balancers = {}
         for member in changing:
-            balancers.setdefault(pool_loadbalancer_id(scope.parents[member['pool_id']]), scope.parents[member['pool_id']])
+            pool = scope.parents[member['pool_id']]
+            path = '%s/%s' % (MEMBER_PATHS[self.family.name].format(pool_id=member['pool_id'],
+                                                                      project_id='{project_id}'), member['id'])
+            self.writer.write('PUT', path, {'member': {'weight': targets[member['id']]}}, pool)
+            balancers.setdefault(pool_loadbalancer_id(pool), pool)
         for pool in balancers.values():
             self.writer.wait_active(pool, result)
-        if self.params['wait']:
-            try:
-                if self.params['state'] == DRAINED:
-                    self.wait_drained(scope, changing)
-                else:
-                    self.wait_serving(result)
-            except (InputError, ApiError) as err:
-                raise FailedAfterWrite('The member weight was written, but %s' % err, result)
-        return result
 
     def target_weight(self, member):
         params = self.params

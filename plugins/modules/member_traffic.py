@@ -85,7 +85,9 @@ options:
   wait:
     description:
       - Wait for the balancer to be ACTIVE after the writes, then for the drain (O(state=drained)) or for the
-        member to be healthy in every pool (O(state=serving)). Nothing is waited for when nothing was written.
+        member to be healthy in every pool (O(state=serving)).
+      - A member already drained is not waited for again; O(state=serving) waits for health even when no weight
+        had to change.
     type: bool
     default: true
   drain_timeout:

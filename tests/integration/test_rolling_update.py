@@ -1,0 +1,192 @@
+# Copyright: hwcloud.elb contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The rolling_update role and docs/examples/rolling_update.yml: a serial play over three inventory hosts whose
+"application" is a real loopback HTTP server per host, registered in demo-http-pool and probed by the emulator."""
+
+from __future__ import annotations
+
+import os
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from .conftest import ROOT, connection_env, run_playbook
+from .test_member_health import V3, pool_member, pool_monitor
+
+EXAMPLE = os.path.join(ROOT, 'docs', 'examples', 'rolling_update.yml')
+HOSTS = ('host1', 'host2', 'host3')
+
+# The update tasks the test runs: the example's own update, then a look at the pool from inside it.
+CHECKED_UPDATE = '''---
+- name: The example's update
+  ansible.builtin.include_tasks: "{{ playbook_dir }}/rolling_update_app.yml"
+
+- name: Read the pool while this host is being updated
+  hwcloud.elb.member_health_info:
+    loadbalancer: "{{ rolling_update_loadbalancer }}"
+  delegate_to: localhost
+  register: during_update
+
+- name: This host takes no new traffic, the others serve
+  ansible.builtin.assert:
+    that:
+      - mine | map(attribute='weight') | list == [0]
+      - others | length == 2
+      - others | map(attribute='weight') | select('gt', 0) | list | length == 2
+      - others | map(attribute='health') | unique | list == ['healthy']
+  vars:
+    mine: "{{ during_update.members | selectattr('protocol_port', 'equalto', app_port | int) }}"
+    others: "{{ during_update.members | rejectattr('protocol_port', 'equalto', app_port | int) }}"
+'''
+
+
+class App:
+    """A host's application: answers 200 (500 when its release is "broken"); POST /restart loads the installed
+    release from app_dir/release, as a restarted service would."""
+
+    def __init__(self, app_dir):
+        self.app_dir = app_dir
+        self.release = 'old'
+        self.restarts = 0
+        app = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = 'HTTP/1.1'
+
+            def log_message(self, format, *args):  # pylint: disable=redefined-builtin
+                pass
+
+            def do_GET(self):  # pylint: disable=invalid-name
+                self._answer(500 if app.release == 'broken' else 200)
+
+            def do_POST(self):  # pylint: disable=invalid-name
+                with open(os.path.join(app.app_dir, 'release'), encoding='utf-8') as handle:
+                    app.release = handle.read().strip()
+                app.restarts += 1
+                self._answer(200)
+
+            def _answer(self, status):
+                self.send_response(status)
+                self.send_header('Content-Length', '0')
+                self.send_header('Connection', 'close')
+                self.end_headers()
+
+        self.server = ThreadingHTTPServer(('127.0.0.1', 0), Handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        self._thread = threading.Thread(target=self.server.serve_forever, kwargs={'poll_interval': 0.05}, daemon=True)
+        self._thread.start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture(name='web')
+def web_fixture(elb, tmp_path):
+    """Three hosts, each an App registered in demo-http-pool with weight 5; background probing, fast."""
+    elb.admin('POST', 'config', {'probe_background': True, 'probe_time_scale': 0.05})
+    pool = elb.pool('demo-http-pool')
+    pool_monitor(elb, V3, pool['id'])
+    hosts = {}
+    try:
+        for name in HOSTS:
+            app_dir = tmp_path / name
+            app_dir.mkdir()
+            app = App(str(app_dir))
+            member = pool_member(elb, V3, pool['id'], app.port, weight=5, name=name)
+            hosts[name] = dict(app=app, dir=app_dir, member=member)
+        yield dict(pool=pool, hosts=hosts, tmp=tmp_path)
+    finally:
+        for host in hosts.values():
+            host['app'].stop()
+
+
+def inventory(web, releases=None):
+    lines = ['[web]']
+    for name, host in web['hosts'].items():
+        lines.append('%s ansible_host=127.0.0.1 app_port=%d app_dir=%s rolling_update_state_dir=%s app_release=%s' % (
+            name, host['app'].port, host['dir'], host['dir'], (releases or {}).get(name, '2.0')))
+    return '\n'.join(lines) + '\n'
+
+
+def run_example(elb, web, releases=None, expect_rc=None, update_tasks=CHECKED_UPDATE, playbook=EXAMPLE):
+    tasks = web['tmp'] / 'update.yml'
+    tasks.write_text(update_tasks, encoding='utf-8')
+    extra = dict(rolling_update_loadbalancer='demo-lb', rolling_update_tasks=str(tasks),
+                 rolling_update_wait_timeout=60)
+    return run_playbook(playbook, env=connection_env(elb), inventory=inventory(web, releases), extra_vars=extra,
+                        expect_rc=expect_rc)
+
+
+def weight(elb, web, name):
+    member = web['hosts'][name]['member']
+    return elb.api('GET', '%s/pools/%s/members/%s' % (V3, web['pool']['id'], member['id']))['member']
+
+
+def wait_all_healthy(run_task):
+    run_task('member_health_info', {'pool': 'demo-http-pool', 'wait_for': 'healthy', 'wait_timeout': 30})
+
+
+def test_serial_play_drains_updates_and_restores_each_host(elb, web, run_task):
+    wait_all_healthy(run_task)
+    run = run_example(elb, web, expect_rc=0)
+    checks = [r for r in run.records if r['task'].endswith('This host takes no new traffic, the others serve')]
+    assert [r['host'] for r in checks] == list(HOSTS) and all(r['status'] == 'ok' for r in checks), run.output
+    for name, host in web['hosts'].items():
+        member = weight(elb, web, name)
+        assert member['weight'] == 5 and member['operating_status'] == 'ONLINE', member
+        assert host['app'].restarts == 1 and host['app'].release == '2.0'
+        assert not [f for f in os.listdir(host['dir']) if f.startswith('hwcloud_elb_rolling_update')]
+
+
+def test_a_host_that_does_not_come_back_stops_the_play_before_the_next(elb, web, run_task):
+    wait_all_healthy(run_task)
+    run = run_example(elb, web, releases={'host2': 'broken'}, expect_rc=2)
+    failed = [r for r in run.records if r['status'] == 'failed']
+    assert [r['host'] for r in failed] == ['host2'], run.output
+    message = failed[0]['result']['results'][0]['msg']
+    assert '127.0.0.1:%d in pool demo-http-pool: RESPONSE_MISMATCH' % web['hosts']['host2']['app'].port in message
+    assert weight(elb, web, 'host1')['weight'] == 5
+    assert weight(elb, web, 'host2')['weight'] == 5  # restored, but unhealthy: the play stopped there
+    third = web['hosts']['host3']
+    assert weight(elb, web, 'host3')['weight'] == 5 and third['app'].restarts == 0
+    assert not (third['dir'] / 'release').exists()
+    assert 'host3' not in set(r['host'] for r in run.records)
+
+
+def test_refuses_to_drain_the_last_healthy_member(elb, web, run_task):
+    for name in ('host2', 'host3'):
+        web['hosts'][name]['app'].release = 'broken'
+    run_task('member_health_info', {'pool': 'demo-http-pool', 'member': 'host3', 'wait_for': 'unhealthy',
+                                    'wait_timeout': 30})
+    run_task('member_health_info', {'pool': 'demo-http-pool', 'member': 'host2', 'wait_for': 'unhealthy',
+                                    'wait_timeout': 30})
+    elb.reset_stats()
+    run = run_example(elb, web, expect_rc=2)
+    failed = [r for r in run.records if r['status'] == 'failed']
+    assert [r['host'] for r in failed] == ['host1'], run.output
+    assert 'Refusing to drain 127.0.0.1:%d' % web['hosts']['host1']['app'].port in failed[0]['result']['results'][0][
+        'msg']
+    assert elb.writes() == [] and weight(elb, web, 'host1')['weight'] == 5
+    assert web['hosts']['host1']['app'].restarts == 0
+
+
+def test_restores_the_saved_weight_after_a_play_that_died_between_drain_and_restore(elb, web, run_task):
+    wait_all_healthy(run_task)
+    dying = CHECKED_UPDATE + '''
+- name: The update dies here
+  ansible.builtin.fail:
+    msg: the host lost power
+  when: inventory_hostname == 'host1'
+'''
+    run_example(elb, web, update_tasks=dying, expect_rc=2)
+    assert weight(elb, web, 'host1')['weight'] == 0  # left drained
+    saved = [f for f in os.listdir(web['hosts']['host1']['dir']) if f.startswith('hwcloud_elb_rolling_update')]
+    assert len(saved) == 1
+    # The next run drains again (nothing to write), keeps the saved weight over the 0 it reads, and restores it.
+    run_example(elb, web, expect_rc=0)
+    for name in HOSTS:
+        assert weight(elb, web, name)['weight'] == 5
+    assert not [f for f in os.listdir(web['hosts']['host1']['dir']) if f.startswith('hwcloud_elb_rolling_update')]
