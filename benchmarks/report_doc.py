@@ -6,6 +6,26 @@ from __future__ import annotations
 
 import calls_bench
 
+# Not measured by make bench: the figures come from tests/integration/test_member_traffic.py (issue 19).
+ROLLING_UPDATE_CALLS = (
+    '## Calls per host of a rolling update\n'
+    '\n'
+    "The `rolling_update` role on a dedicated (v3) balancer whose pool holds the host's member, measured in\n"
+    '`tests/integration/test_member_traffic.py` (`test_calls_per_task_do_not_grow_with_the_other_members`, which\n'
+    'also checks that six more members in the pool change none of these numbers). No call is made per other member:\n'
+    "members are read with the project-wide member list, filtered by balancer (and address for the host's own).\n"
+    '\n'
+    '| step | writes | GETs |\n'
+    '| --- | --- | --- |\n'
+    '| drain, check mode (weights to save, `min_healthy`) | 0 | 6: balancer, pools, members; again for the rest of the pool |\n'
+    '| drain | 1 per pool holding the host | 6, plus 1 for the balancer to be ACTIVE |\n'
+    '| restore, with the wait for health | 1 per pool holding the host | 3, 1 for ACTIVE, 4 to start the wait (balancer, pools, monitors, members), then 1 per poll |\n'
+    '\n'
+    '21 GETs and 2 writes per pool per host, plus one member list call per poll while the host comes back (the\n'
+    "polls follow the monitor's interval). v2 reads each balancer's status tree per poll and each pool's member list\n"
+    'once per task instead of the project-wide list.\n'
+)
+
 
 def _row(rows, label):
     return next((row for row in rows if row['label'] == label), None)
@@ -379,6 +399,7 @@ def document(results):
                 's). Measured with `timeout: 6`: %.1f s, %d GETs, then "%s". The peer was therefore timed with '
                 '`wait: false`; ours waits for the balancer, which has the field.\n' % (
                     probe['seconds'], probe['gets'], probe['message'][:160]))
+    add(ROLLING_UPDATE_CALLS)
     add('## What was left out, and why\n')
     add('- The role is timed over 200 pools, not over 1,000 to 10,000 of them: each pool is one Ansible task (about '
         'the floor\'s time), so 10,000 would take over an hour; the growth measured is that of the project holding '

@@ -116,8 +116,6 @@ notes:
     after a write (the wait) reports C(changed=true) and the written weights.
 seealso:
   - module: hwcloud.elb.member_health_info
-  - role: hwcloud.elb.rolling_update
-    description: Drain, update and restore each host of a serial play.
 '''
 
 EXAMPLES = r'''

@@ -122,3 +122,28 @@ def test_v1_and_bad_combinations_fail_before_any_call(elb, run_task):
     missing = run_task('member_traffic', dict(pool='demo-http-pool', address='127.0.0.9', state='drained'),
                        expect_failure=True)
     assert 'No member matches' in missing['msg'] and elb.writes() == []
+
+
+def calls_of(elb):
+    return [(method, path.split('?')[0].replace(elb.url, '')) for method, path, *_rest in elb.calls()]
+
+
+def test_calls_per_task_do_not_grow_with_the_other_members(elb, run_task, web):
+    """docs/performance.md: a drain and a restore cost a fixed number of calls, none per other member."""
+    counts = []
+    for extra in (0, 6):
+        for index in range(extra):
+            pool_member(elb, V3, web['pool']['id'], 80 + index, address='10.0.0.%d' % (index + 10))
+        elb.reset_stats()
+        run_task('member_traffic', dict(loadbalancer='demo-lb', address='127.0.0.1', protocol_port=web['one'].port,
+                                        state='drained', min_healthy='1', drain_timeout=0))
+        drain = calls_of(elb)
+        elb.reset_stats()
+        run_task('member_traffic', dict(loadbalancer='demo-lb', address='127.0.0.1', protocol_port=web['one'].port,
+                                        state='serving', weight=7, wait_timeout=30))
+        restore = calls_of(elb)
+        counts.append((len(drain), len(restore)))
+        assert [m for m, _p in drain].count('PUT') == 1 and [m for m, _p in restore].count('PUT') == 1
+        assert not any('/members/' in path for method, path in drain + restore if method == 'GET')
+    assert counts[0] == counts[1], counts
+    assert counts[0][0] == 8, drain  # 2 reads of balancer, pools and members; PUT; balancer ACTIVE
