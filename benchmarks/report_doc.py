@@ -19,7 +19,8 @@ ROLLING_UPDATE_CALLS = (
     '| --- | --- | --- |\n'
     '| drain, check mode (weights to save, `min_healthy`) | 0 | 6: balancer, pools, members; again for the rest of the pool |\n'
     '| drain | 1 per pool holding the host | 6, plus 1 for the balancer to be ACTIVE |\n'
-    '| restore, with the wait for health | 1 per pool holding the host | 3, 1 for ACTIVE, 4 to start the wait (balancer, pools, monitors, members), then 1 per poll |\n'
+    '| restore, with the wait for health | 1 per pool holding the host | 3, 1 for ACTIVE, 4 to start the wait '
+    '(balancer, pools, monitors, members), then 1 per poll |\n'
     '\n'
     '21 GETs and 2 writes per pool per host, plus one member list call per poll while the host comes back (the\n'
     "polls follow the monitor's interval). v2 reads each balancer's status tree per poll and each pool's member list\n"

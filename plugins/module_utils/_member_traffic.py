@@ -24,6 +24,7 @@ MAX_WEIGHT = 100
 # Where a pool's members are written (PUT .../{member_id} {"member": {"weight": N}}).
 MEMBER_PATHS = {'v3': '/v3/{project_id}/elb/pools/{pool_id}/members',
                 'v2': '/v2.0/lbaas/pools/{pool_id}/members'}
+VIEW_KEYS = ('id', 'name', 'address', 'protocol_port', 'pool_id', 'pool_name', 'loadbalancer_id', 'weight')
 CLASSIC_REFUSAL = ('api_version v1: classic load balancers cannot drain a backend - their members have no weight, '
                    'and a classic backend leaves rotation only by being removed from the listener. Use a dedicated '
                    '(v3) or shared (v2) load balancer, or remove and re-add the member yourself.')
@@ -88,8 +89,7 @@ def selection(params):
 
 def view(member):
     """A member as the diff and the result show it."""
-    return dict((key, member.get(key)) for key in ('id', 'name', 'address', 'protocol_port', 'pool_id', 'pool_name',
-                                                    'loadbalancer_id', 'weight'))
+    return dict((key, member.get(key)) for key in VIEW_KEYS)
 
 
 class MemberTraffic:
@@ -118,8 +118,8 @@ class MemberTraffic:
             self.refuse_last_healthy(scope, members, changing)
         before = [view(member) for member in members]
         after = [dict(view(member), weight=targets[member['id']]) for member in members]
-        result = dict(changed=bool(changing), members=[dict(item, weight_before=old['weight'])
-                                                         for item, old in zip(after, before)])
+        shown = [dict(item, weight_before=old['weight']) for item, old in zip(after, before)]
+        result = dict(changed=bool(changing), members=shown)
         if self.diff_mode:
             result['diff'] = dict(before=dict(members=before), after=dict(members=after))
         if self.check_mode:
@@ -144,8 +144,8 @@ class MemberTraffic:
         balancers = {}
         for member in changing:
             pool = scope.parents[member['pool_id']]
-            path = '%s/%s' % (MEMBER_PATHS[self.family.name].format(pool_id=member['pool_id'],
-                                                                      project_id='{project_id}'), member['id'])
+            pool_members = MEMBER_PATHS[self.family.name].format(pool_id=member['pool_id'], project_id='{project_id}')
+            path = '%s/%s' % (pool_members, member['id'])
             self.writer.write('PUT', path, {'member': {'weight': targets[member['id']]}}, pool)
             balancers.setdefault(pool_loadbalancer_id(pool), pool)
         for pool in balancers.values():
