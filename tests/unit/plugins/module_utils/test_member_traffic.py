@@ -1,0 +1,109 @@
+# Copyright: hwcloud.elb contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""member_traffic without a service: what is refused before any call, which weight a restore writes, how long
+a drain waits (on a fake clock), and the port filter added to the member selection."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.hwcloud.elb.plugins.module_utils import _member_traffic, _members
+from ansible_collections.hwcloud.elb.plugins.module_utils._backoff import Backoff
+from ansible_collections.hwcloud.elb.plugins.module_utils._families import FAMILIES
+
+
+class FakeClient:
+    def __init__(self):
+        self.now = 0.0
+
+    def clock(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.now += seconds
+
+    def backoff(self, deadline=None, budget=None, base=0.5, cap=20.0):
+        return Backoff(base=base, cap=cap, budget=budget, deadline=deadline, sleep=self.sleep, clock=self.clock,
+                       rand=lambda: 1.0)
+
+
+def params(**given):
+    values = dict((name, None) for name in _member_traffic.argument_spec())
+    values.update(api_version='v3', wait=True, wait_timeout=300, fail_fast=True)
+    values.update(given)
+    return values
+
+
+def problems(**given):
+    values = params(**given)
+    return ' '.join(_member_traffic.input_problems(FAMILIES[values['api_version']], values))
+
+
+def test_classic_is_refused_with_the_reason():
+    text = problems(api_version='v1', loadbalancer='lb', address='10.0.0.1', state='drained')
+    assert 'classic load balancers cannot drain a backend' in text and 'no weight' in text
+
+
+@pytest.mark.parametrize('given, expected', [
+    (dict(pool='web', state='drained'), 'Name the member'),
+    (dict(address='10.0.0.1', state='drained'), 'Give pool or loadbalancer'),
+    (dict(pool='web', address='10.0.0.1', state='drained', weight=3), 'weight applies only with state: serving'),
+    (dict(pool='web', address='10.0.0.1', state='serving', min_healthy='1'), 'min_healthy applies only with state: drained'),
+    (dict(pool='web', address='10.0.0.1', state='serving', drain_timeout=5), 'drain_timeout applies only'),
+    (dict(pool='web', address='10.0.0.1', state='drained', min_healthy='most'), 'min_healthy is'),
+    (dict(pool='web', address='10.0.0.1', state='serving', weights={'m1': 0}), 'weights[m1] is 0'),
+    (dict(pool='web', address='10.0.0.1', state='serving', weights={'m1': True}), 'weights[m1] is True'),
+    (dict(api_version='v2', pool='web', instance_id='i-1', state='drained'), 'instance_id cannot select v2'),
+])
+def test_wrong_combinations_are_refused_before_any_call(given, expected):
+    assert expected in problems(**given)
+
+
+def test_a_valid_task_has_no_problem():
+    assert problems(loadbalancer='lb', address='10.0.0.1', protocol_port=80, state='drained', min_healthy='50%') == ''
+    assert problems(pool='web', member='m1', state='serving', weights={'m1': 7}) == ''
+
+
+def traffic(**given):
+    warnings = []
+    task = _member_traffic.MemberTraffic(FAMILIES['v3'], FakeClient(), params(**given), warn=warnings.append)
+    return task, warnings
+
+
+MEMBER = dict(id='m1', address='10.0.0.1', protocol_port=80, pool_id='p1', pool_name='web', weight=0)
+
+
+@pytest.mark.parametrize('given, member, expected', [
+    (dict(state='drained'), dict(MEMBER, weight=7), 0),
+    (dict(state='serving', weights={'m1': 7}, weight=3), MEMBER, 7),
+    (dict(state='serving', weights={'web': 6}), MEMBER, 6),
+    (dict(state='serving', weight=3), MEMBER, 3),
+    (dict(state='serving'), dict(MEMBER, weight=9), 9),
+])
+def test_the_weight_a_task_wants(given, member, expected):
+    task, warnings = traffic(**given)
+    assert task.target_weight(member) == expected and warnings == []
+
+
+def test_a_drained_member_with_no_weight_given_gets_one_with_a_warning():
+    task, warnings = traffic(state='serving')
+    assert task.target_weight(MEMBER) == 1
+    assert warnings and '10.0.0.1:80 in pool web has weight 0' in warnings[0]
+
+
+class Scope:
+    parents = {'p1': {'id': 'p1', 'connection_drain': {'enable': True, 'timeout': 30}},
+               'p2': {'id': 'p2', 'connection_drain': {'enable': False, 'timeout': 300}}}
+
+
+@pytest.mark.parametrize('drain_timeout, waited', [(None, 30), (4, 4), (0, 0)])
+def test_a_drain_waits_the_longest_enabled_connection_drain_or_drain_timeout(drain_timeout, waited):
+    task, _warnings = traffic(state='drained', drain_timeout=drain_timeout)
+    task.wait_drained(Scope(), [dict(MEMBER, pool_id='p1'), dict(MEMBER, id='m2', pool_id='p2')])
+    assert task.client.now == pytest.approx(waited)
+
+
+def test_the_port_narrows_the_selection_to_one_of_the_members_on_an_address():
+    scope = _members.Scope(None, FAMILIES['v3'], dict(address=['10.0.0.1'], protocol_port=80))
+    assert scope._selected(dict(address='10.0.0.1', protocol_port=80))  # pylint: disable=protected-access
+    assert not scope._selected(dict(address='10.0.0.1', protocol_port=81))  # pylint: disable=protected-access
