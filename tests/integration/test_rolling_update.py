@@ -190,3 +190,34 @@ def test_restores_the_saved_weight_after_a_play_that_died_between_drain_and_rest
     for name in HOSTS:
         assert weight(elb, web, name)['weight'] == 5
     assert not [f for f in os.listdir(web['hosts']['host1']['dir']) if f.startswith('hwcloud_elb_rolling_update')]
+
+
+def test_tasks_from_drain_then_restore_in_separate_plays(elb, web, run_task):
+    """The entry points alone: a play that only drained (and ended) is put back by a play that only restores."""
+    wait_all_healthy(run_task)
+
+    def play(entry):
+        return [{'name': entry, 'hosts': 'host1', 'gather_facts': False, 'tasks': [{
+            'name': entry, 'ansible.builtin.include_role': {'name': 'hwcloud.elb.rolling_update', 'tasks_from': entry},
+            'vars': {'rolling_update_port': '{{ app_port }}'}}]}]
+
+    extra = dict(rolling_update_loadbalancer='demo-lb', rolling_update_wait_timeout=60)
+    run_playbook(play('drain'), env=connection_env(elb), inventory=inventory(web), extra_vars=extra, expect_rc=0)
+    assert weight(elb, web, 'host1')['weight'] == 0 and weight(elb, web, 'host2')['weight'] == 5
+    run_playbook(play('restore'), env=connection_env(elb), inventory=inventory(web), extra_vars=extra, expect_rc=0)
+    member = weight(elb, web, 'host1')
+    assert member['weight'] == 5 and member['operating_status'] == 'ONLINE'
+
+
+def test_check_mode_writes_nothing(elb, web, run_task):
+    wait_all_healthy(run_task)
+    tasks = web['tmp'] / 'update.yml'
+    tasks.write_text("---\n- name: The example's update\n  ansible.builtin.include_tasks: "
+                     "\"{{ playbook_dir }}/rolling_update_app.yml\"\n", encoding='utf-8')
+    elb.reset_stats()
+    run_playbook(EXAMPLE, env=connection_env(elb), inventory=inventory(web), check=True, expect_rc=0,
+                 extra_vars=dict(rolling_update_loadbalancer='demo-lb', rolling_update_tasks=str(tasks)))
+    assert elb.writes() == []
+    for name, host in web['hosts'].items():
+        assert weight(elb, web, name)['weight'] == 5 and host['app'].restarts == 0
+        assert os.listdir(host['dir']) == []
