@@ -12,6 +12,10 @@ from emulator.tests.backends import backends_fixture  # noqa: F401  pylint: disa
 from .test_member_health import V2, V3, gets, manual, pool_member, pool_monitor, probe
 
 
+# Probes every 0.2 s with a 0.2 s timeout, and two failures to go down: fast, yet not flapping on a busy machine.
+SCALE = 0.2
+
+
 def member_weight(elb, base, pool_id, member_id):
     return elb.api('GET', '%s/pools/%s/members/%s' % (base, pool_id, member_id))['member']['weight']
 
@@ -19,9 +23,9 @@ def member_weight(elb, base, pool_id, member_id):
 @pytest.fixture(name='web')
 def web_fixture(elb, backends):
     """demo-http-pool with an HTTP monitor and two healthy loopback members (weights 7 and 3)."""
-    manual(elb, scale=0.05)
+    manual(elb, scale=SCALE)
     pool = elb.pool('demo-http-pool')
-    pool_monitor(elb, V3, pool['id'])
+    pool_monitor(elb, V3, pool['id'], max_retries_down=2)
     one, two = backends.http(200), backends.http(200)
     first = pool_member(elb, V3, pool['id'], one.port, weight=7)
     second = pool_member(elb, V3, pool['id'], two.port, weight=3)
@@ -85,7 +89,7 @@ def test_restore_fails_naming_the_member_and_reason_after_writing(elb, run_task,
     run_task('member_traffic', dict(pool='demo-http-pool', member=web['first']['id'], state='drained',
                                     drain_timeout=0))
     web['one'].status = 500
-    elb.admin('POST', 'config', {'probe_background': True, 'probe_time_scale': 0.05})
+    elb.admin('POST', 'config', {'probe_background': True, 'probe_time_scale': SCALE})
     failed = run_task('member_traffic', dict(pool='demo-http-pool', member=web['first']['id'], state='serving',
                                              weight=7, wait_timeout=60), expect_failure=True)
     assert failed['changed'] and failed['members'][0]['weight'] == 7
@@ -94,7 +98,7 @@ def test_restore_fails_naming_the_member_and_reason_after_writing(elb, run_task,
 
 
 def test_v2_drain_and_restore(elb, run_task, backends):
-    manual(elb, scale=0.05)
+    manual(elb, scale=SCALE)
     pool = elb.pool('shared-http-pool', 'v2')
     pool_monitor(elb, V2, pool['id'])
     backend = backends.http(200)

@@ -86,9 +86,10 @@ class App:
 @pytest.fixture(name='web')
 def web_fixture(elb, tmp_path):
     """Three hosts, each an App registered in demo-http-pool with weight 5; background probing, fast."""
-    elb.admin('POST', 'config', {'probe_background': True, 'probe_time_scale': 0.05})
+    # Probes every 0.2 s with a 0.2 s timeout, two failures to go down: fast, yet not flapping on a busy machine.
+    elb.admin('POST', 'config', {'probe_background': True, 'probe_time_scale': 0.2})
     pool = elb.pool('demo-http-pool')
-    pool_monitor(elb, V3, pool['id'])
+    pool_monitor(elb, V3, pool['id'], max_retries_down=2)
     hosts = {}
     try:
         for name in HOSTS:
