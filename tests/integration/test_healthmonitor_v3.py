@@ -24,3 +24,27 @@ def test_each_validation_failure_names_the_option_and_writes_nothing(elb, run_ta
     result = run_task('healthmonitor_v3', args, expect_failure=True)
     assert message in result['msg']
     assert elb.writes() == []
+
+
+def test_an_any_port_pool_takes_a_monitor_with_its_port(elb, run_task):
+    args = dict(TCP, pool='demo-ip-any-port-pool', monitor_port=8080)
+    result = run_task('healthmonitor_v3', args)
+    assert result['changed'] and V3.monitor_of(elb, 'demo-ip-any-port-pool')['monitor_port'] == 8080
+    elb.reset_stats()
+    assert not run_task('healthmonitor_v3', args)['changed']
+    V3.assert_no_op(elb)
+
+
+def test_grpc_codes_run_from_0_to_99_with_0_the_default(elb, run_task):
+    grpc = dict(pool='demo-http-pool', type='GRPC', delay=5, timeout=3, max_retries=3)
+    result = run_task('healthmonitor_v3', grpc)
+    assert result['changed'] and V3.monitor_of(elb, 'demo-http-pool')['expected_codes'] == '0'
+    elb.reset_stats()
+    assert not run_task('healthmonitor_v3', dict(grpc, expected_codes='0'))['changed']
+    V3.assert_no_op(elb)
+    assert run_task('healthmonitor_v3', dict(grpc, expected_codes='0-12'))['changed']
+    assert V3.monitor_of(elb, 'demo-http-pool')['expected_codes'] == '0-12'
+    elb.reset_stats()
+    refused = run_task('healthmonitor_v3', dict(grpc, expected_codes='200'), expect_failure=True)
+    assert "expected_codes is '200'; it must be codes from 0 to 99" in refused['msg']
+    assert elb.writes() == []
