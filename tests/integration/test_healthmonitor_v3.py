@@ -171,8 +171,9 @@ def test_module_defaults_group_sets_the_connection(elb):
 
 def test_secrets_never_appear_in_verbose_output(elb):
     env = connection_env(elb, 'aksk')
+    env['ANSIBLE_INJECT_INVOCATION'] = '1'  # ansible-core 2.21 echoes the arguments only when asked
     outcome = run_playbook(task_play('hwcloud.elb.healthmonitor_v3', dict(TCP, secret_key=env.pop('HW_SECRET_KEY'))),
                            env=env, verbosity=4, expect_rc=0)
-    assert '<localhost> EXEC' in outcome.output  # really verbose
+    assert '<localhost> EXEC' in outcome.output and '"module_args"' in outcome.output  # really verbose, args echoed
     assert 'SKEXAMPLE1111111111111111111111111111111' not in outcome.output
     assert 'SKEXAMPLE1111111111111111111111111111111' not in json.dumps(outcome.records)
