@@ -9,7 +9,7 @@ more than once) is skipped with a warning, never counted: the list is keyed on c
 so it survives edits elsewhere in a file, and a skip says exactly which entry needs updating after a refactor.
 
   .venv/bin/python tests/mutation/run.py [--only ID[,ID...]] [--list] [--report FILE] [--no-integration]
-                                   [--integration FILE[,FILE...]]
+                                   [--integration FILE[,FILE...]] [--no-units]
 """
 
 from __future__ import annotations
@@ -78,12 +78,12 @@ def restore(mutation, original):
         handle.write(original)
 
 
-def run_one(mutation, integration=True):
+def run_one(mutation, integration=True, units=True):
     original, skipped = apply(mutation)
     if skipped:
         return 'skipped', skipped
     try:
-        outcome, tail = pytest(UNITS, UNIT_TIMEOUT)
+        outcome, tail = pytest(UNITS, UNIT_TIMEOUT) if units else ('pass', '')
         if outcome != 'pass':
             return 'killed', 'unit tests: %s %s' % (outcome, tail)
         if not integration:
@@ -129,6 +129,7 @@ def main():
     parser.add_argument('--list', action='store_true', help='list the mutations and exit')
     parser.add_argument('--no-integration', action='store_true', help='unit tests only (quick look)')
     parser.add_argument('--integration', help='comma-separated test files instead of the usual subset')
+    parser.add_argument('--no-units', action='store_true', help='skip the unit tests (does a given test kill it?)')
     parser.add_argument('--report', default=os.path.join(BUILD, 'report.md'), help='where to write the summary')
     args = parser.parse_args()
     selected = mutations.MUTATIONS
@@ -146,13 +147,14 @@ def main():
         INTEGRATION[:] = args.integration.split(',')
     started = time.time()
     stage()
-    outcome, tail = pytest(UNITS + ([] if args.no_integration else INTEGRATION), INTEGRATION_TIMEOUT)
+    baseline = ([] if args.no_units else UNITS) + ([] if args.no_integration else INTEGRATION)
+    outcome, tail = pytest(baseline, INTEGRATION_TIMEOUT)
     if outcome != 'pass':
         print('the tests fail without any mutation (%s: %s); fix that first' % (outcome, tail), file=sys.stderr)
         return 2
     results = []
     for number, mutation in enumerate(selected, 1):
-        outcome, detail = run_one(mutation, integration=not args.no_integration)
+        outcome, detail = run_one(mutation, integration=not args.no_integration, units=not args.no_units)
         results.append((mutation, outcome, detail))
         flag = {'killed': 'killed  ', 'survived': 'SURVIVED', 'skipped': 'SKIPPED '}[outcome]
         print('[%3d/%d] %s %-28s %s' % (number, len(selected), flag, mutation.ident, detail), flush=True)
