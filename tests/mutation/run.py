@@ -3,8 +3,8 @@
 """`make mutation`: apply each mutation of ``mutations.py`` to a private staged copy, run the tests, count kills.
 
 Not part of ``make test``. Each mutant runs the unit tests first (-x, about 2 s) and, only if they all pass, the
-integration subset ``INTEGRATION`` (in-process module runs and a few playbooks against the emulator); a mutant
-is killed when a run fails or times out. A mutation whose pattern is absent from the current source (or matches
+integration subset: ``INTEGRATION`` (in-process module runs against the emulator) and then the playbook tests
+``RELEVANT`` to the mutated file; a mutant is killed when a run fails or times out. A mutation whose pattern is absent from the current source (or matches
 more than once) is skipped with a warning, never counted: the list is keyed on code patterns, not line numbers,
 so it survives edits elsewhere in a file, and a skip says exactly which entry needs updating after a refactor.
 
@@ -29,12 +29,34 @@ import mutations  # noqa: E402  pylint: disable=wrong-import-position
 BUILD = os.path.join(ROOT, 'build', 'mutation')
 COLLECTION = os.path.join(BUILD, 'ansible_collections', 'hwcloud', 'elb')
 UNITS = ['tests/unit']
-# The integration tests that exercise plugins/module_utils quickly (no AWX, roles, TLS or -vvvv playbooks):
-# in-process module runs against the emulator, plus the per-family playbook suites.
+# The integration tests that exercise plugins/module_utils quickly: modules run in-process against the emulator
+# (about 30 s together). A mutant that survives the unit tests runs these, then the playbook tests relevant to
+# the file it lives in (RELEVANT); a mutant is killed as soon as one run fails.
 INTEGRATION = ['tests/integration/test_mutation_holes.py', 'tests/integration/test_option_errors.py',
-               'tests/integration/test_healthmonitor_v3.py', 'tests/integration/test_healthmonitor_v2.py',
-               'tests/integration/test_healthcheck_v1.py', 'tests/integration/test_healthmonitor_info.py',
-               'tests/integration/test_reliability.py', 'tests/integration/test_secret_options.py']
+               'tests/integration/test_seed_conformance.py', 'tests/integration/test_properties.py']
+RELIABILITY = 'tests/integration/test_reliability.py::'
+AUTH = ['tests/integration/test_healthmonitor_v3.py::test_each_authentication_method', RELIABILITY + 'test_wrong_keys',
+        RELIABILITY + 'test_wrong_password', RELIABILITY + 'test_expired_token',
+        RELIABILITY + 'test_a_project_the_user_may_not_use']
+RELEVANT = {
+    '_client.py': [RELIABILITY + 'test_transient_faults_are_retried', RELIABILITY + 'test_throttling_by_rate_limit',
+                   RELIABILITY + 'test_a_lost_create_answer_leaves_exactly_one_monitor',
+                   RELIABILITY + 'test_a_create_dropped_before_it_applied_is_made_once',
+                   RELIABILITY + 'test_a_service_that_keeps_failing_ends_the_task_with_status_code_and_request_id',
+                   RELIABILITY + 'test_a_create_that_keeps_failing_is_bounded_and_creates_nothing',
+                   'tests/integration/test_healthmonitor_info.py::test_thousands_of_v3_monitors_across_pages',
+                   'tests/integration/test_healthmonitor_info.py::test_v2_query_and_filters'] + AUTH,
+    '_engine.py': [RELIABILITY + 'test_a_lost_create_answer_leaves_exactly_one_monitor',
+                   RELIABILITY + 'test_a_create_dropped_before_it_applied_is_made_once',
+                   RELIABILITY + 'test_lost_update_and_delete_answers_converge',
+                   'tests/integration/test_healthmonitor_v3.py', 'tests/integration/test_healthcheck_v1.py'],
+    '_signer.py': AUTH + ['tests/integration/test_healthmonitor_info.py::test_v3_filters_go_to_the_server'],
+    '_auth.py': AUTH,
+    '_connection.py': ['tests/integration/test_secret_options.py'],
+    '_query.py': ['tests/integration/test_healthmonitor_info.py'],
+    '_family_v1.py': ['tests/integration/test_healthcheck_v1.py'],
+    '_family_v2.py': ['tests/integration/test_healthmonitor_v2.py'],
+}
 UNIT_TIMEOUT = 120
 INTEGRATION_TIMEOUT = 900
 
@@ -88,10 +110,12 @@ def run_one(mutation, integration=True, units=True):
             return 'killed', 'unit tests: %s %s' % (outcome, tail)
         if not integration:
             return 'survived', 'unit tests pass (integration not run)'
-        outcome, tail = pytest(INTEGRATION, INTEGRATION_TIMEOUT)
-        if outcome != 'pass':
-            return 'killed', 'integration: %s %s' % (outcome, tail)
-        return 'survived', tail
+        for paths in (INTEGRATION, RELEVANT.get(mutation.file)):
+            if paths:
+                outcome, tail = pytest(paths, INTEGRATION_TIMEOUT)
+                if outcome != 'pass':
+                    return 'killed', 'integration: %s %s' % (outcome, tail)
+        return 'survived', 'unit and integration tests pass'
     finally:
         restore(mutation, original)
 
@@ -145,9 +169,11 @@ def main():
         return 0
     if args.integration:
         INTEGRATION[:] = args.integration.split(',')
+        RELEVANT.clear()
     started = time.time()
     stage()
-    baseline = ([] if args.no_units else UNITS) + ([] if args.no_integration else INTEGRATION)
+    relevant = sorted(set(path for paths in RELEVANT.values() for path in paths))
+    baseline = ([] if args.no_units else UNITS) + ([] if args.no_integration else INTEGRATION + relevant)
     outcome, tail = pytest(baseline, INTEGRATION_TIMEOUT)
     if outcome != 'pass':
         print('the tests fail without any mutation (%s: %s); fix that first' % (outcome, tail), file=sys.stderr)
