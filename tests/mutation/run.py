@@ -15,6 +15,7 @@ so it survives edits elsewhere in a file, and a skip says exactly which entry ne
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import subprocess
 import sys
@@ -22,9 +23,16 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-sys.path.insert(0, HERE)
 
-import mutations  # noqa: E402  pylint: disable=wrong-import-position
+
+def _load_mutations():
+    spec = importlib.util.spec_from_file_location('mutations', os.path.join(HERE, 'mutations.py'))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+mutations = _load_mutations()
 
 BUILD = os.path.join(ROOT, 'build', 'mutation')
 COLLECTION = os.path.join(BUILD, 'ansible_collections', 'hwcloud', 'elb')
