@@ -58,10 +58,10 @@ def test_each_bad_option_alone_fails_naming_that_option_and_writes_nothing(elb, 
                 continue
             refused_by.setdefault(option, []).append(value)
             message = result['msg']
-            assert names(option, message), 'the failure for %s=%r does not name %s: %s' % (option, value, option,
-                                                                                         message)
-            assert 'HTTP 4' not in message, 'the service, not the module, refused %s=%r: %s' % (option, value,
-                                                                                               message)
+            assert names(option, message), 'the failure for %s=%r does not name %s: %s' % (
+                option, value, option, message)
+            assert 'HTTP 4' not in message, 'the service, not the module, refused %s=%r: %s' % (
+                option, value, message)
             assert elb.writes() == [], 'a failed task wrote: %r for %s=%r' % (elb.writes(), option, value)
     never_refused = sorted(set(fields) - set(refused_by))
     assert never_refused == [], 'options that took every bad value: %s' % never_refused

@@ -95,9 +95,9 @@ def test_a_secret_given_as_a_task_argument_is_never_echoed(elb, option):
     tasks = [
         {'name': 'read', 'hwcloud.elb.healthmonitor_info': dict(credentials, api_version='v3', name=[marker]),
          'ignore_errors': True},
-        {'name': 'fail', 'hwcloud.elb.healthmonitor_v3': dict(credentials, pool='nope', type='TCP', delay=5,
-                                                               timeout=3, max_retries=3, name=marker),
-         'ignore_errors': True}]
+        {'name': 'fail', 'ignore_errors': True,
+         'hwcloud.elb.healthmonitor_v3': dict(credentials, pool='nope', type='TCP', delay=5, timeout=3, max_retries=3,
+                                              name=marker)}]
     for module in SECRETS.get(option, ()):
         if module not in ('healthmonitor_info', 'healthmonitor_v3'):  # a module-specific secret option
             tasks.append({'name': module, 'hwcloud.elb.' + module: dict(credentials), 'ignore_errors': True})

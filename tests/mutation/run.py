@@ -149,8 +149,8 @@ def report(results, elapsed):
     lines += ['', 'Survivors and skips:', '']
     for mutation, outcome, detail in results:
         if outcome != 'killed':
-            lines.append('- `%s` (%s) %s: %s — %s' % (mutation.ident, mutation.file, outcome, mutation.describe(),
-                                                   detail))
+            lines.append('- `%s` (%s) %s: %s — %s' % (
+                mutation.ident, mutation.file, outcome, mutation.describe(), detail))
     lines += ['', 'Elapsed: %.0f s' % elapsed]
     return '\n'.join(lines)
 
