@@ -116,9 +116,6 @@ ROWS += int_rows('v1', 'healthcheck_interval', 1, 50, 'TCP', V1_CREATE + ' healt
 # Rows where a side disagrees with the seeds today: (family, field, value) -> {side: why}. Sides: 'emulator'
 # (tests/emulator) and 'module' (plugins/module_utils). Remove an entry once that side is fixed; the tests
 # are strict xfails, so a fixed side turns them red until the entry goes.
-V2_URL_PATH_WRONG = ("seed 003 (v2.0 create) asks only for a leading '/' and at most 80 characters; this side "
-                     "applies the v3 character set to v2 url_path")
-KNOWN_WRONG = {
-    ('v2', 'url_path', '/a=b'): {'emulator': V2_URL_PATH_WRONG, 'module': V2_URL_PATH_WRONG},
-    ('v2', 'url_path', '/a|b'): {'emulator': V2_URL_PATH_WRONG, 'module': V2_URL_PATH_WRONG},
-}
+# None today: the v2 url_path rows (seed 003: a leading '/', at most 80 characters) agree on both sides since
+# issue 16 gave v2 its own rule.
+KNOWN_WRONG = {}
