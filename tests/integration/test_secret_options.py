@@ -15,12 +15,21 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 
 import pytest
+import yaml
 
 from .conftest import AK, DOMAIN, PASSWORD, PROJECT_ID, SK, USER, connection_env, run_playbook
 
-MODULES = ('healthmonitor_v3', 'healthmonitor_v2', 'healthcheck_v1', 'healthmonitor_info', 'healthmonitor_facts')
+def _collection_modules():
+    """Every module of the collection: the action group `all` lists them (meta/runtime.yml)."""
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    with open(os.path.join(root, 'meta', 'runtime.yml'), encoding='utf-8') as handle:
+        return tuple(yaml.safe_load(handle)['action_groups']['all'])
+
+
+MODULES = _collection_modules()
 ECHO = {'ANSIBLE_INJECT_INVOCATION': '1'}
 SECURITY_TOKEN = 'security-token-value-0001'
 
