@@ -166,10 +166,13 @@ class Family:
     one_value_filters: its list call takes one value per filter; query: ``(client, family, params) -> monitors``
     for a family without a list call (None: the list call). role: the roles' vocabulary (label; options: role
     key -> module option; lacks: keys it has no option for; defaults_not_sent: profile defaults left out).
+    clearable: fields without a service default that an update may set to null (hwcloud.elb.healthmonitors'
+    ``replaced`` clears them when an item does not give them).
     """
 
     def __init__(self, name, module, identity_spec, result_key, path, wrapper, fields, type_field, create_required,
-                 parent, loadbalancer, record, role, query_filters, checks=(), one_value_filters=False, query=None):
+                 parent, loadbalancer, record, role, query_filters, checks=(), one_value_filters=False, query=None,
+                 clearable=()):
         self.name = name
         self.module = module
         self.identity_spec = identity_spec
@@ -188,6 +191,7 @@ class Family:
         self.checks = checks
         self.one_value_filters = one_value_filters
         self.query = query
+        self.clearable = tuple(clearable)
 
     def unwrap(self, data):
         return data.get(self.wrapper) if self.wrapper and isinstance(data, dict) else data

@@ -150,4 +150,5 @@ FAMILY = Family(
     query_filters=QUERY_FILTERS,
     one_value_filters=True,
     checks=(type_rules, reserved_not_kept, _checks.timeout_below_delay('timeout', 'delay')),
+    clearable=('monitor_port', 'domain_name'),  # an update that sends null clears them
 )

@@ -71,4 +71,5 @@ FAMILY = Family(
     checks=(_checks.type_fits_protocol('type', COMPATIBLE),
             _checks.port_required_for_any_port('monitor_port'),
             _checks.timeout_below_delay('timeout', 'delay')),
+    clearable=('monitor_port', 'domain_name'),  # an update that sends null clears them
 )

@@ -27,7 +27,7 @@ MONITOR_STATE_ARGUMENT_SPEC = dict(
     wait_timeout=dict(type='int', default=300),
 )
 # Options that are whole numbers of a bounded range, wherever a module has them.
-BOUNDS = {'wait_timeout': (0, MAX_WAIT_TIMEOUT)}
+BOUNDS = {'wait_timeout': (0, MAX_WAIT_TIMEOUT), 'max_parallel': (1, 32)}
 
 
 def _strict_int(value):
