@@ -182,8 +182,8 @@ def test_v2_and_v1_every_state(elb, run_task, api_version, scope, first, second,
 def test_v3_deleted_by_items_and_by_scope_and_rendered_makes_no_call(elb, run_task):
     run_task('healthmonitors', dict(config=[dict(HTTP, pool='demo-http-pool'), dict(TCP, pool='demo-tcp-pool')]))
     elb.reset_stats()
-    result = run_task('healthmonitors', dict(state='deleted', config=[dict(pool='demo-http-pool'),
-                                                                       dict(pool='no-such-pool')]))
+    result = run_task('healthmonitors', dict(state='deleted',
+                                             config=[dict(pool='demo-http-pool'), dict(pool='no-such-pool')]))
     assert [c['method'] for c in result['commands']] == ['DELETE']
     assert any('no-such-pool' in w and 'Nothing to delete' in w for w in result['warnings'])
     assert list(monitors(elb)) == [pool_id(elb, 'demo-tcp-pool')]
@@ -192,8 +192,8 @@ def test_v3_deleted_by_items_and_by_scope_and_rendered_makes_no_call(elb, run_ta
     assert result['before'][0]['pool'] == pool_id(elb, 'demo-tcp-pool') and result['after'] == []
 
     elb.reset_stats()
-    rendered = run_task('healthmonitors', dict(state='rendered', config=[dict(HTTP, pool='demo-http-pool',
-                                                                             http_method='head')]))
+    rendered = run_task('healthmonitors', dict(state='rendered',
+                                               config=[dict(HTTP, pool='demo-http-pool', http_method='head')]))
     assert rendered['rendered'] == [{'healthmonitor': dict(HTTP, pool_id='demo-http-pool', http_method='HEAD')}]
     assert elb_calls(elb) == []
     failed = run_task('healthmonitors', dict(state='rendered', config=[dict(pool='demo-http-pool', delay=99)]),
