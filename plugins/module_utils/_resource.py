@@ -521,7 +521,7 @@ class ResourceRun:
                     writer.delete(action.parent, action.current)
                     written[action.parent['id']] = None
                 action.done = True
-            self.reconciler(wait=True).wait_active(actions[-1].parent, {})
+            self.reconciler(wait=self.params.get('wait', True)).wait_active(actions[-1].parent, {})
         except FailedAfterWrite as err:
             return written, InputError('load balancer %s: %s' % (balancer_id, err))
         except (ApiError, InputError) as err:

@@ -143,3 +143,13 @@ def test_overridden_needs_scope_and_rendered_makes_no_call():
         run(FakeSet(), 'overridden', [dict(TCP, pool='db')])
     result = ResourceRun(None, params('rendered', [dict(TCP, pool='db', type='tcp')])).run()
     assert result == {'changed': False, 'rendered': [{'healthmonitor': dict(TCP, pool_id='db')}]}
+
+
+def test_one_wait_per_balancer_after_its_last_write_and_none_with_wait_false():
+    api = FakeSet()
+    run(api, config=[dict(TCP, pool='db'), dict(TCP, pool='web', type='HTTP')])
+    assert len([c for c in api.calls if 'loadbalancers' in c[1]]) == 1  # two writes, one wait
+    api.calls.clear()
+    run(api, 'deleted', [dict(pool='db'), dict(pool='web')], wait=False)
+    assert [c[0] for c in api.writes()] == ['DELETE', 'DELETE']
+    assert not [c for c in api.calls if 'loadbalancers' in c[1]]
