@@ -15,6 +15,7 @@ repeated), so the single modules and this one follow the same rules; the fields 
 
 from __future__ import annotations
 
+import re
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.hwcloud.elb.plugins.module_utils._engine import FailedAfterWrite, Reconciler
@@ -34,6 +35,7 @@ PARENT_KEYS = ('pool', 'listener', 'loadbalancer')
 DEFAULT_MAX_PARALLEL = 4
 WRITES = ('merged', 'replaced', 'overridden', 'deleted')
 COMPLETE = ('replaced', 'overridden', 'rendered')  # states in which an item describes the whole monitor
+ITEM_NUMBER = re.compile(r'config item (\d+)')
 
 
 def config_item_spec():
@@ -344,8 +346,11 @@ class ResourceRun:
         return [parent for _index, _item, parent in resolved]
 
     def fail_if(self, problems):
+        """One failure naming every problem, in the order of the items (static ones were found first)."""
         if problems:
-            raise InputError('%d problem(s) in config; nothing was written. %s' % (len(problems), ' '.join(problems)))
+            ordered = sorted(problems, key=lambda problem: int(ITEM_NUMBER.match(problem).group(1))
+                             if ITEM_NUMBER.match(problem) else 0)
+            raise InputError('%d problem(s) in config; nothing was written. %s' % (len(problems), ' '.join(ordered)))
 
     def current_of(self, parent, monitors):
         ident = self.family.parent.monitor_id(parent)

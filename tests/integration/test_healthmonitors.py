@@ -221,6 +221,8 @@ def test_preflight_one_bad_item_among_fifty_writes_nothing_and_names_every_bad_i
     assert ("config item 52 (pool 'many-4'): healthcheck_uri is not for a v3 health check "
             "(hwcloud.elb.healthmonitor_v3 has no such option)") in msg
     assert 'Traceback' not in failed['_output']
+    named = [msg.index('config item %d ' % n) for n in (11, 31, 41, 51, 52)]
+    assert named == sorted(named)  # in the order of the items
 
 
 def test_check_mode_and_diff_are_exactly_what_the_run_does(elb, run_task):
