@@ -208,9 +208,9 @@ def report(results):
                                                             row['gets'], row['peak_mb']))
     soak_result = results.get('soak')
     if soak_result:
-        runs = ', '.join('run %d %s in %.0f s (%d write attempts)' % (i + 1, 'failed' if x['failed'] else 'converged',
-                                                             x['seconds'], x['writes'])
-                         for i, x in enumerate(soak_result['runs']))
+        runs = ', '.join('run %d %s in %.0f s (%d write attempts)' % (
+            i + 1, 'failed' if x['failed'] else 'converged', x['seconds'], x['writes'])
+            for i, x in enumerate(soak_result['runs']))
         lines.append('soak %d pools on %d balancers (10%% 503, 2%% dropped, 2%% lost after apply, pending 0.2 s): '
                      '%s; %d monitors, at most %d per pool; third run %d writes, %d calls' % (
                          soak_result['pools'], soak_result['balancers'], runs, soak_result['monitors'],
@@ -276,10 +276,10 @@ def markdown(results):
              '| no-op over {:,} pools | wall s | calls | CPU s | peak RSS MB |'.format(pools),
              '| --- | --- | --- | --- | --- |',
              '| `healthmonitors`, one task | %.2f | %d | %.2f | %.0f |' % (r['seconds'], r['calls'], r['cpu'], r['peak_mb']),
-             '| `healthmonitors`, `scope` given | %.2f | %d | %.2f | %.0f |' % (sc['seconds'], sc['calls'], sc['cpu'],
-                                                                              sc['peak_mb']),
-             '| one `healthmonitor_v3` task (one pool) | %.2f | %d | %.2f | %.0f |' % (s['seconds'], s['calls'], s['cpu'],
-                                                                                     s['peak_mb']),
+             '| `healthmonitors`, `scope` given | %.2f | %d | %.2f | %.0f |' % (
+                 sc['seconds'], sc['calls'], sc['cpu'], sc['peak_mb']),
+             '| one `healthmonitor_v3` task (one pool) | %.2f | %d | %.2f | %.0f |' % (
+                 s['seconds'], s['calls'], s['cpu'], s['peak_mb']),
              '| old role loop: a check-mode task per pool (%d timed at %.0f ms a task, scaled) | %.0f | %d | | |' % (
                  lp['sample'], lp['task_ms'], lp['seconds_all'], lp['calls_all']),
              '| Terraform-style refresh: one GET per monitor at parallelism %d (GET measured at %.1f ms) | %.2f | %d | | |'
