@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import calls_bench
+import resource_bench
 
 
 def _row(rows, label):
@@ -80,6 +81,8 @@ def summary_rows(results):
                          '%.0f ms per pool (CPU %.0f ms)%s' % (
                              row['create']['per_pool_ms'], row['create']['cpu_per_pool_ms'],
                              '; re-run %.0f ms' % row['rerun']['per_pool_ms'] if 'rerun' in row else ''), '', ''))
+    if sections.get('resource'):
+        rows.extend(resource_bench.summary_rows(sections['resource']))
     peer = sections.get('peer')
     if peer and 'unavailable' not in peer:
         table = peer['table']
@@ -162,7 +165,7 @@ def document(results):
         '.venv/bin/python benchmarks/run.py --rerun   # also time a no-op re-run of the role over the 200 pools\n'
         '```\n' % env.get('total_seconds', 0))
     add('Each section also runs alone (`calls_bench.py`, `floor_bench.py`, `startup_profile.py`, '
-        '`scale_bench.py`, `peer_bench.py`, `info_bench.py`, all under `benchmarks/`, each with `--help`).\n')
+        '`scale_bench.py`, `peer_bench.py`, `info_bench.py`, `resource_bench.py`, all under `benchmarks/`, each with `--help`).\n')
     add('Everything is made under `build/bench/`: a staged copy of the collection of its own (so a concurrent '
         '`make stage` cannot pull it away), the peer\'s virtual environment and collection, the raw figures '
         '(`build/bench/results.json`). Each section starts its own emulator on a free loopback port. Timings come '
@@ -398,6 +401,8 @@ def document(results):
     if results.get('errors'):
         add('- Sections that failed on this run: %s.' % ', '.join(sorted(results['errors'])))
     add('')
+    if s.get('resource'):
+        add(resource_bench.markdown(s['resource']))
     return '\n'.join(parts)
 
 
