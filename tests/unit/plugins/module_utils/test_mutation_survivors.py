@@ -14,10 +14,11 @@ import pytest
 import requests
 
 from ansible_collections.hwcloud.elb.plugins.module_utils import _signer
+from ansible_collections.hwcloud.elb.plugins.module_utils._backoff import Backoff
 from ansible_collections.hwcloud.elb.plugins.module_utils._auth import AkSkAuth
 from ansible_collections.hwcloud.elb.plugins.module_utils._client import ElbClient
 from ansible_collections.hwcloud.elb.plugins.module_utils._connection import ConnectionSettings
-from ansible_collections.hwcloud.elb.plugins.module_utils._engine import InputError, Reconciler
+from ansible_collections.hwcloud.elb.plugins.module_utils._engine import FailedAfterWrite, InputError, Reconciler
 from ansible_collections.hwcloud.elb.plugins.module_utils._errors import ApiError
 from ansible_collections.hwcloud.elb.plugins.module_utils._family_v3 import FAMILY
 
@@ -46,7 +47,9 @@ class Clock:
 
 def run(api, params, clock=None, diff_mode=False, warnings=None):
     clock = clock or Clock()
-    return Reconciler(FAMILY, api, dict(BASE, **params), diff_mode=diff_mode, sleep=clock.sleep, clock=clock,
+    # the engine's pauses come from the client's backoff policy: here one on the fake clock
+    api.backoff = lambda **kwargs: Backoff(sleep=clock.sleep, clock=clock, **kwargs)
+    return Reconciler(FAMILY, api, dict(BASE, **params), diff_mode=diff_mode, retries=2,
                       warn=(warnings if warnings is not None else []).append).run()
 
 
@@ -135,8 +138,10 @@ def test_a_balancer_busy_for_ever_ends_the_task_at_wait_timeout():
     clock = Clock()
     with pytest.raises(ApiError) as caught:
         run(api, dict(TCP, wait_timeout=20), clock=clock)
-    assert caught.value.status == 409 and clock.now <= 20 + 5
-    assert clock.pauses[:5] == [1.0, 2.0, 4.0, 5.0, 5.0]  # kills engine-poll-backoff as well
+    assert caught.value.status == 409 and clock.now <= 20  # the last pause is cut to the deadline
+    # jittered exponential pauses (1-2, 2-4, 4-8 s, then at most 5-10 s): kills the poll-backoff mutations as well
+    bounds = [(1.0, 2.0), (2.0, 4.0), (4.0, 8.0), (5.0, 10.0)]
+    assert all(low <= pause <= high for (low, high), pause in zip(bounds, clock.pauses[:3]))
 
 
 def test_a_balancer_in_error_fails_at_once():
@@ -144,7 +149,7 @@ def test_a_balancer_in_error_fails_at_once():
     api = FakeV3()
     api.lb_status = ['ERROR']
     clock = Clock()
-    with pytest.raises(InputError, match=r'is ERROR now; the health check was written but the balancer did not become ACTIVE\.$'):
+    with pytest.raises(FailedAfterWrite, match=r'The health check was written, but load balancer \S+ is ERROR\.$'):
         run(api, TCP, clock=clock)
     assert clock.pauses == []
 
