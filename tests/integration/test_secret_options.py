@@ -22,6 +22,7 @@ import yaml
 
 from .conftest import AK, DOMAIN, PASSWORD, PROJECT_ID, SK, USER, connection_env, run_playbook
 
+
 def _collection_modules():
     """Every module of the collection: the action group `all` lists them (meta/runtime.yml)."""
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
