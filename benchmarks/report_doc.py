@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import calls_bench
+import resource_bench
 
 # Not measured by make bench: the figures come from tests/integration/test_member_traffic.py (issue 19).
 ROLLING_UPDATE_CALLS = (
@@ -101,6 +102,8 @@ def summary_rows(results):
                          '%.0f ms per pool (CPU %.0f ms)%s' % (
                              row['create']['per_pool_ms'], row['create']['cpu_per_pool_ms'],
                              '; re-run %.0f ms' % row['rerun']['per_pool_ms'] if 'rerun' in row else ''), '', ''))
+    if sections.get('resource'):
+        rows.extend(resource_bench.summary_rows(sections['resource']))
     peer = sections.get('peer')
     if peer and 'unavailable' not in peer:
         table = peer['table']
@@ -183,7 +186,7 @@ def document(results):
         '.venv/bin/python benchmarks/run.py --rerun   # also time a no-op re-run of the role over the 200 pools\n'
         '```\n' % env.get('total_seconds', 0))
     add('Each section also runs alone (`calls_bench.py`, `floor_bench.py`, `startup_profile.py`, '
-        '`scale_bench.py`, `peer_bench.py`, `info_bench.py`, all under `benchmarks/`, each with `--help`).\n')
+        '`scale_bench.py`, `peer_bench.py`, `info_bench.py`, `resource_bench.py`, all under `benchmarks/`, each with `--help`).\n')
     add('Everything is made under `build/bench/`: a staged copy of the collection of its own (so a concurrent '
         '`make stage` cannot pull it away), the peer\'s virtual environment and collection, the raw figures '
         '(`build/bench/results.json`). Each section starts its own emulator on a free loopback port. Timings come '
@@ -216,8 +219,14 @@ def document(results):
         add('A no-op run reads the parent (by name: one list call with a `name` filter; by id: one GET) and the '
             'monitor it links to, and stops. A write adds the write and one read of the balancer to see it ACTIVE '
             'again (`wait: true`, the default). `healthmonitor_info` needs one call per 2,000 v3 monitors (the '
-            'API\'s page cap); for classic (v1) listeners, which have no list call for health checks, one GET per '
+            'API\'s page cap), and one more, which comes back empty, when the last page is full (v3 names a next '
+            'marker on every page); for classic (v1) listeners, which have no list call for health checks, one GET per '
             'listener that has a check.\n')
+        if calls.get('roles'):
+            add('The roles first run the module in check mode on every target (its reads, no write), so that one bad '
+                'target fails the role before any write, then run it again only on the targets that would change: a '
+                'no-op re-run costs the check\'s reads alone, a creating run adds the check\'s pool read to each '
+                'create, and a delete the check\'s pool and monitor reads to each delete.\n')
     if floor:
         per = floor['per_task']
         add('## Task cost against the floor\n')
@@ -333,7 +342,7 @@ def document(results):
             add('From %s to %s: the info task\'s time grows x%.2f (CPU x%.2f) and its peak memory x%.2f, far below '
                 'x%d: a run\'s fixed cost (Python, Ansible, the module start) is a large part of it, the list is read '
                 'in pages of 2,000 and each monitor is kept once. The role\'s time per pool changes x%.2f (CPU x%.2f)%s: '
-                'its work per pool is the same two or three calls whatever the project holds; only the service\'s '
+                'its work per pool is the same few calls whatever the project holds; only the service\'s '
                 'side grows (its name filter, and the balancer read after each write, whose body lists every pool of '
                 'the balancer).%s\n' % (
                     '{:,}'.format(info[0]['count']), '{:,}'.format(info[-1]['count']),
@@ -342,8 +351,9 @@ def document(results):
                     roles[-1]['create']['per_pool_ms'] / roles[0]['create']['per_pool_ms'], role_growth,
                     ', within the noise' if abs(role_growth - 1) < 0.15 else '',
                     '' if roles[0]['role'] else ' (The role was not in the checkout: the same module loop was timed.)'))
-        add('Time per pool is what one task of Ansible costs (see the floor above): the role is a loop of one module '
-            'task per pool, so 200 pools take 200 task times. Running the role from 1,000 to 10,000 *target* pools '
+        add('Time per pool is what two tasks of Ansible cost (see the floor above): a creating run of the role checks '
+            'each pool in check mode, then writes it, so 200 pools take 400 task times (a no-op re-run, 200). '
+            'Running the role from 1,000 to 10,000 *target* pools '
             'would only multiply that (about %.0f minutes per 1,000 pools here), so the growth measured is that of '
             'the project the pools live in.\n' % (roles[0]['create']['per_pool_ms'] * 1000 / 60000.0))
     if peer:
@@ -364,8 +374,8 @@ def document(results):
                 'document at the endpoint, finds none, and fails: "Unable to find a version discovery document ... '
                 'version hack disabled"). Keystone v3 password authentication does: `cloud: {auth_type: v3password, '
                 'auth: {auth_url: <emulator>/v3, username, password, user_domain_name, project_id}, '
-                'load_balancer_endpoint_override: <emulator>/v2.0, load_balancer_api_version: "2"}`. The emulator\'s '
-                'token answer has an empty catalog, which the override makes irrelevant. Both modules therefore log '
+                'load_balancer_endpoint_override: <emulator>/v2.0, load_balancer_api_version: "2"}`. The override '
+                'makes the token\'s catalog irrelevant. Both modules therefore log '
                 'in once per task (password for ours too), so the IAM call is the same on both sides.\n')
             rows = []
             for step in peer_steps():
@@ -382,11 +392,13 @@ def document(results):
             probe = peer['wait_probe']
             add('')
             add('What the figures say:\n')
-            add('- Calls: the peer asks for a version document (`GET /v2.0`, 404 here) on every task, looks its '
+            discovery = next((r.split()[-1] for r in table['peer no-op re-run']['requests']
+                              if r.startswith('GET /v2.0 ')), '?')
+            add('- Calls: the peer asks for a version document (`GET /v2.0`, %s here) on every task, looks its '
                 'monitor up by name with two calls (`GET healthmonitors/<name>` 404, then a list), and the pool the '
                 'same way, even on a no-op run: 5 GETs and an IAM login where ours makes 2 GETs and the login. It '
                 'also identifies a monitor by its name, so renaming one makes a second monitor; ours identifies it '
-                'by its pool.')
+                'by its pool.' % discovery)
             imports = peer.get('import_cpu') or {}
             add('- CPU: the peer\'s module process costs about %.0f ms against ours %.0f ms on a no-op run; '
                 '`import openstack` alone costs %.0f ms of CPU in a fresh interpreter, `import requests` %.0f ms. The '
@@ -402,15 +414,17 @@ def document(results):
                     probe['seconds'], probe['gets'], probe['message'][:160]))
     add(ROLLING_UPDATE_CALLS)
     add('## What was left out, and why\n')
-    add('- The role is timed over 200 pools, not over 1,000 to 10,000 of them: each pool is one Ansible task (about '
-        'the floor\'s time), so 10,000 would take over an hour; the growth measured is that of the project holding '
-        'the pools (1,000 to 10,000), which is what changes the API\'s side.')
+    add('- The role is timed over 200 pools, not over 1,000 to 10,000 of them: each pool is one or two Ansible tasks '
+        '(each about the floor\'s time), so 10,000 would take over an hour; the growth measured is that of the '
+        'project holding the pools (1,000 to 10,000), which is what changes the API\'s side.')
     add('- Real-cloud latency is not in these figures: on loopback a call costs a millisecond or two, so they show '
         'the client side. Against the real service each call adds tens of milliseconds, which makes the call '
         'counts above (2 GETs for a no-op, the peer\'s 5 + version discovery) matter more, not less.')
     if results.get('errors'):
         add('- Sections that failed on this run: %s.' % ', '.join(sorted(results['errors'])))
     add('')
+    if s.get('resource'):
+        add(resource_bench.markdown(s['resource']))
     return '\n'.join(parts)
 
 

@@ -3,7 +3,7 @@
 """`make bench`: every benchmark in turn, a summary table on stdout, and docs/performance.md rewritten with the
 method and the figures. Prints figures; asserts nothing about time (it fails only when a benchmark cannot run).
 
-  .venv/bin/python benchmarks/run.py [--only calls,floor,profile,scale,peer] [--no-doc] [--pools 200]
+  .venv/bin/python benchmarks/run.py [--only calls,floor,profile,scale,peer,resource] [--no-doc] [--pools 200]
                                     [--rerun] [--doc-only]
   --only members runs the emulator prober benchmark (benchmarks/members_bench.py); it is not in the default set.
 """
@@ -25,11 +25,12 @@ import floor_bench
 import members_bench
 import peer_bench
 import report_doc
+import resource_bench
 import scale_bench
 import startup_profile
 from _emulator import emulator
 
-SECTIONS = ('calls', 'floor', 'profile', 'scale', 'peer')
+SECTIONS = ('calls', 'floor', 'profile', 'scale', 'peer', 'resource')
 
 
 def environment():
@@ -72,6 +73,9 @@ def run_section(name, args, log):
             result = peer_bench.measure(url, args.peer_rounds)
         result['version'] = version
         return result, peer_bench.report(result, version)
+    if name == 'resource':  # hwcloud.elb.healthmonitors: no-op and create over 1,000 pools, the full-size soak
+        result = resource_bench.measure(args.resource_pools)
+        return result, resource_bench.report(result)
     if name == 'members':  # opt-in (--only members): the emulator's prober, not the collection; not in the doc
         result = members_bench.measure()
         return result, members_bench.report(result)
@@ -88,6 +92,7 @@ def main():
     parser.add_argument('--pools', type=int, default=200, help='scale: pools the role configures')
     parser.add_argument('--rerun', action='store_true', help='scale: also time a no-op re-run of the role')
     parser.add_argument('--peer-rounds', type=int, default=3)
+    parser.add_argument('--resource-pools', type=int, default=1000, help='resource: pools of the no-op and create')
     parser.add_argument('--json', default=os.path.join(_bench.WORK, 'results.json'))
     parser.add_argument('--doc-only', action='store_true',
                         help='measure nothing: rewrite docs/performance.md from the figures of the last run (--json)')

@@ -168,11 +168,12 @@ class Family:
     call (None: the list call). role: the roles' vocabulary (label; options: role key -> module option; lacks:
     keys it has no option for; defaults_not_sent: profile defaults left out).
     members: how its backend members and their health are read (a reader of ``_members.py``), or None.
+    clearable: the fields an update may clear by sending null (healthmonitors' ``replaced`` uses it).
     """
 
     def __init__(self, name, module, identity_spec, result_key, path, wrapper, fields, type_field, create_required,
                  parent, loadbalancer, record, role, query_filters, checks=(), one_value_filters=False, query=None,
-                 members=None):
+                 members=None, clearable=()):
         self.name = name
         self.module = module
         self.identity_spec = identity_spec
@@ -192,6 +193,7 @@ class Family:
         self.one_value_filters = one_value_filters
         self.query = query
         self.members = members
+        self.clearable = tuple(clearable)
 
     def unwrap(self, data):
         return data.get(self.wrapper) if self.wrapper and isinstance(data, dict) else data

@@ -74,4 +74,5 @@ FAMILY = Family(
     members=_members.ProjectMembers('/v3/{project_id}/elb/members', loadbalancers='/v3/{project_id}/elb/loadbalancers',
                                     pools='/v3/{project_id}/elb/pools', monitors='/v3/{project_id}/elb/healthmonitors',
                                     monitors_key='healthmonitors', one_value_filters=False),
+    clearable=('monitor_port', 'domain_name'),  # an update that sends null clears them
 )

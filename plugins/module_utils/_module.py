@@ -27,8 +27,8 @@ MONITOR_STATE_ARGUMENT_SPEC = dict(
     wait_timeout=dict(type='int', default=300),
 )
 # Options that are whole numbers of a bounded range, wherever a module has them.
-BOUNDS = {'wait_timeout': (0, MAX_WAIT_TIMEOUT), 'weight': (1, 100), 'drain_timeout': (0, 4000),
-          'protocol_port': (1, 65535)}
+BOUNDS = {'wait_timeout': (0, MAX_WAIT_TIMEOUT), 'max_parallel': (1, 32), 'weight': (1, 100),
+          'drain_timeout': (0, 4000), 'protocol_port': (1, 65535)}
 
 
 def _strict_int(value):
@@ -78,9 +78,19 @@ def _strict_path(value):
     return check_type_path(value)
 
 
-def _strict_type_validation():
-    """Swap in the strict checks, in this module process only: the documented types stay int, float, str, path."""
+def _strict_type_validation(dict_options=()):
+    """Swap in the strict checks, in this module process only: the documented types stay int, float, str, path.
+
+    ``dict_options``: the options whose items are dicts with suboptions; ansible-core reads such an item given
+    as a string ("k=v") before any type check, and its failure does not name the option: this one does."""
     parameters.DEFAULT_TYPE_VALIDATORS.update(int=_strict_int, float=_strict_float, str=_strict_str, path=_strict_path)
+    if dict_options:
+        def strict_dict(value):
+            if not isinstance(value, dict):
+                raise TypeError('each item of %s must be a dict of its suboptions, not a %s' % (
+                    ' or '.join(dict_options), type(value).__name__))
+            return value
+        parameters.check_type_dict = strict_dict
 
 
 def bound_problems(params):
@@ -96,7 +106,7 @@ class ElbModule:
     def __init__(self, argument_spec, **kwargs):
         spec = dict(CONNECTION_ARGUMENT_SPEC)
         spec.update(argument_spec)
-        _strict_type_validation()
+        _strict_type_validation(sorted(name for name, option in argument_spec.items() if option.get('options')))
         self.ansible = AnsibleModule(argument_spec=spec, **kwargs)
         if REQUESTS_IMPORT_ERROR:
             self.ansible.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)

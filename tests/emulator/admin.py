@@ -110,6 +110,11 @@ def set_config(app, req):
     """``POST /_emulator/config`` ``{"pending_seconds", "rate_limit_per_s", "token_ttl_s", "pending_blocks_create"}`` (merged)."""
     body = req.json_body()
     problem = app.prober.configure(body)  # takes out probe_time_scale and probe_background
+    if "seed" in body:  # seeds the faults' probability draws; not kept in the config
+        seed = body.pop("seed")
+        if isinstance(seed, bool) or not isinstance(seed, int):
+            raise _bad("seed must be an integer")
+        app.faults.seed(seed)
     if problem:
         raise _bad(problem)
     unknown = set(body) - set(CONFIG_DEFAULTS)

@@ -6,12 +6,15 @@ A rule (``POST /_emulator/faults``) matches a request by method (omitted: any)
 and a regular expression searched in the path without the query string.
 Rules are checked in the order they were added; the first live match fires.
 ``times`` (omitted or null: unlimited) counts how often a rule may still
-fire; an exhausted rule is removed.
+fire; an exhausted rule is removed. ``probability`` (0-1, default 1) is the share
+of matching requests a rule hits, drawn from a generator ``POST /_emulator/config
+{"seed": N}`` seeds, so a soak test is repeatable.
 """
 
 from __future__ import annotations
 
 import collections
+import random
 import re
 import threading
 import time
@@ -19,7 +22,8 @@ import time
 from .common import (DEFAULT_CODES, FAMILY_GATEWAY, GATEWAY_5XX_CODES, ApiError, Response,
                      error_body)
 
-RULE_KEYS = {"method", "path", "status", "times", "delay_s", "drop", "after_apply", "retry_after", "error_code", "error_msg"}
+RULE_KEYS = {"method", "path", "status", "times", "delay_s", "drop", "after_apply", "retry_after", "error_code", "error_msg",
+             "probability"}
 
 
 class FaultRule:
@@ -58,6 +62,9 @@ class FaultRule:
         self.retry_after = spec.get("retry_after")
         if self.retry_after is not None and (isinstance(self.retry_after, bool) or not isinstance(self.retry_after, (int, float))):
             raise ApiError(400, "EMU.0001", "retry_after must be a number of seconds")
+        self.probability = spec.get("probability", 1)
+        if isinstance(self.probability, bool) or not isinstance(self.probability, (int, float)) or not 0 <= self.probability <= 1:
+            raise ApiError(400, "EMU.0001", "probability must be a number from 0 to 1")
         self.error_code = spec.get("error_code")
         self.error_msg = spec.get("error_msg")
         self.fired = 0
@@ -82,6 +89,7 @@ class FaultRule:
             "retry_after": self.retry_after,
             "error_code": self.error_code,
             "error_msg": self.error_msg,
+            "probability": self.probability,
             "fired": self.fired,
         }
 
@@ -112,6 +120,12 @@ class Faults:
         self._lock = threading.Lock()
         self._rules = []
         self._seq = 0
+        self._random = random.Random()
+
+    def seed(self, value):
+        """Seed the draws of rules with a ``probability`` (a repeatable soak)."""
+        with self._lock:
+            self._random.seed(value)
 
     def add(self, specs):
         """Validate and append rules (all or none)."""
@@ -142,6 +156,8 @@ class Faults:
             for rule in self._rules:
                 if rule.times == 0 or not rule.matches(method, path):
                     continue
+                if rule.probability < 1 and self._random.random() >= rule.probability:
+                    continue  # this request is spared by this rule; a later rule may still hit it
                 rule.fired += 1
                 if rule.times is not None:
                     rule.times -= 1

@@ -23,7 +23,7 @@ import pytest
 import yaml
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from ansible_collections.hwcloud.elb.plugins.module_utils._connection import SECRET_OPTIONS
+from ansible_collections.hwcloud.elb.plugins.module_utils._connection import CONNECTION_ARGUMENT_SPEC
 
 from .conftest import AK, DOMAIN, PASSWORD, PROJECT_ID, ROOT, SK, USER, run_playbook
 
@@ -89,9 +89,14 @@ def test_credential_type_is_a_valid_awx_credential_type():
         if field['type'] == 'boolean':
             assert not field.get('secret'), field
     assert set(credential_type['inputs'].get('required', [])) <= set(ids)
-    # Every secret connection option is a secret input, so AWX encrypts it and never shows it back.
+    # Every secret connection option is a secret input, so AWX encrypts it and never shows it back. The secret
+    # options are the ones the argument spec hides (no_log), not a list kept beside it.
+    secret_options = {name for name, spec in CONNECTION_ARGUMENT_SPEC.items() if spec.get('no_log')}
+    assert {'secret_key', 'password'} <= secret_options  # the spec really is the one that hides them
     secret = {field['id'] for field in fields if field.get('secret')}
-    assert set(SECRET_OPTIONS) <= secret, set(SECRET_OPTIONS) - secret
+    assert secret_options <= secret, secret_options - secret
+    # ...and an input that is not secret in AWX is no secret connection option either.
+    assert not secret_options & ({field['id'] for field in fields} - secret)
 
     assert set(credential_type['injectors']) == {'env'}
     env = credential_type['injectors']['env']

@@ -82,7 +82,10 @@ def test_v1_query_by_listener_balancer_id_and_all(elb, run_task):
     assert run_task('healthmonitor_info', {'api_version': 'v1', 'loadbalancer': 'classic-internal-lb'})['healthmonitors'] == []
     one = run_task('healthmonitor_info', {'api_version': 'v1', 'listener': 'v1-2'})['healthmonitors']
     assert len(one) == 1 and one[0]['listener_id'] == listeners[2]
-    assert run_task('healthmonitor_info', {'api_version': 'v1', 'listener': listeners[0]})['healthmonitors'][0]['id']
+    # By id: exactly the check of that listener (kills a lookup that answers some other listener's check).
+    by_listener_id = run_task('healthmonitor_info', {'api_version': 'v1', 'listener': listeners[0]})['healthmonitors']
+    assert [c['listener_id'] for c in by_listener_id] == [listeners[0]]
+    assert by_listener_id[0]['id'] == elb.api('GET', '/v1.0/{project_id}/elbaas/listeners/' + listeners[0])['healthcheck_id']
     by_id = run_task('healthmonitor_info', {'api_version': 'v1', 'id': [one[0]['id'], 'f' * 32]})['healthmonitors']
     assert [c['id'] for c in by_id] == [one[0]['id']]
     assert run_task('healthmonitor_info', {'api_version': 'v1', 'listener': 'nope'})['healthmonitors'] == []

@@ -30,6 +30,7 @@ VALID = {
     'member_health_info': dict(api_version='v3', pool='demo-http-pool'),
     'member_health_facts': dict(api_version='v3', pool='demo-http-pool'),
     'member_traffic': dict(api_version='v3', pool='demo-http-pool', address='127.0.0.1', state='drained'),
+    'healthmonitors': dict(config=[dict(pool='demo-http-pool', type='HTTP', delay=5, timeout=3, max_retries=3)]),
 }
 
 CONTROL = ['x\n', '/x\n', 'a\rb', 'a\x1b[31mb', 'a\x00b', '\t', 'a\x7fb', 'a\x85b']
@@ -97,6 +98,15 @@ def cases():
                 values.append(OVERLONG)
             for value in values:
                 yield pytest.param(name, option, value, id='%s-%s-%r' % (name, option, value)[:120])
+            if declaration.get('options') and VALID[name].get(option):
+                # a list of dicts (healthmonitors' config): each suboption, in a copy of the valid first item
+                for sub, subdeclaration in sorted(declaration['options'].items()):
+                    values = list(BAD[subdeclaration.get('type', 'str')])
+                    if sub in ('name', 'domain_name', 'url_path', 'healthcheck_uri'):
+                        values.append(OVERLONG)
+                    for value in values:
+                        yield pytest.param(name, '%s.%s' % (option, sub), value,
+                                           id='%s-%s.%s-%r' % (name, option, sub, value)[:120])
 
 
 def test_the_sweep_covers_every_option_of_every_module():
@@ -111,12 +121,17 @@ def test_a_bad_value_fails_naming_the_option_before_any_write(elb, name, option,
     module, spec = module_spec(name)
     args = dict(VALID[name], elb_endpoint=elb.url, access_key=AK, secret_key=SK, project_id=PROJECT_ID,
                 api_retries=0)
-    args[option] = value
+    if '.' in option:  # a suboption of the first item of a list of dicts
+        option, sub = option.split('.')
+        args[option] = [dict(VALID[name][option][0], **{sub: value})]
+    else:
+        sub = None
+        args[option] = value
     elb.reset_stats()
     result = run_module(module, args)
     text = json.dumps(result)
-    assert result.get('failed'), 'accepted %s=%r: %s' % (option, value, text)
-    assert option in result['msg'], 'the message does not name %s: %s' % (option, result['msg'])
+    assert result.get('failed'), 'accepted %s=%r: %s' % (sub or option, value, text)
+    assert (sub or option) in result['msg'], 'the message does not name %s: %s' % (sub or option, result['msg'])
     assert elb.writes() == [], 'wrote after %s=%r' % (option, value)
     assert 'Traceback' not in text and 'MODULE FAILURE' not in text
     if spec[option].get('no_log') and isinstance(value, str) and len(value) > 2:

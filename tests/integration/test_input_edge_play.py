@@ -166,3 +166,15 @@ def test_ca_path_does_not_trust_a_ca_it_was_not_given(tls_emulator):
     outcome = run_playbook(task_play('hwcloud.elb.healthmonitor_info', {'ca_path': certifi.where()}, ignore_errors=True),
                            env=connection_env(emulator), expect_rc=0)
     assert 'certificate verify failed' in outcome.result()['msg'].lower()
+
+
+def test_shared_url_path_follows_its_own_seed(elb, run_task):
+    """Defect 8: v2 took v3's character set; seed 003 asks only for a leading '/' (at most 80 characters), and
+    a refusal states the rule actually broken."""
+    created = run_task('healthmonitor_v2', dict(HTTP2, url_path='/health?check=1'))
+    assert created['changed'] and created['healthmonitor']['url_path'] == '/health?check=1'
+    elb.reset_stats()
+    refused = run_task('healthmonitor_v2', dict(HTTP2, url_path='health'), expect_failure=True)
+    assert "url_path is 'health'; it must be a path starting with '/'" in refused['msg'] and elb.writes() == []
+    too_long = run_task('healthmonitor_v2', dict(HTTP2, url_path='/' + 'x' * 80), expect_failure=True)
+    assert 'at most 80 characters' in too_long['msg'] and elb.writes() == []

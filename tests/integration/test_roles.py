@@ -11,7 +11,7 @@ import pytest
 from .conftest import PROJECT_ID, connection_env, run_playbook
 
 V1 = '/v1.0/{project_id}/elbaas'
-MONITOR_TASKS = ('dedicated (v3) pools', 'shared (v2) pools', 'classic (v1) listeners')
+MONITOR_TASKS = ('dedicated (v3) pools', 'shared (v2) pools', 'classic (v1) listeners')  # task name ends
 
 
 def apply(role, **role_vars):
@@ -28,16 +28,29 @@ def run(elb, *tasks, check=False, expect_rc=0):
     return run_playbook(play(*tasks), env=connection_env(elb), check=check, expect_rc=expect_rc)
 
 
+def module_records(outcome):
+    """The hwcloud.elb.healthmonitors tasks the roles ran (not skipped): one per role run and state."""
+    return [record for record in outcome.records if record['task'].endswith(MONITOR_TASKS)
+            and not record['result'].get('skipped')]
+
+
 def monitor_results(outcome):
-    """The per-target results of the module tasks that wrote (not skipped), in order."""
-    return [item for record in outcome.records if record['task'].endswith(MONITOR_TASKS)
-            for item in record['result'].get('results', []) if 'skip_reason' not in item]
+    """One result per target written, in order of the writes: changed, the parent's id, the health check after
+    the write (the module's ``after``, config shape; None once deleted) and the task's warnings."""
+    results = []
+    for record in module_records(outcome):
+        result = record['result']
+        for command in result.get('commands', []):
+            parent = command.get('pool') or command.get('listener')
+            after = [item for item in result.get('after', []) if parent in (item.get('pool'), item.get('listener'))]
+            results.append(dict(changed=result['changed'], parent=parent, healthmonitor=(after or [None])[0],
+                                warnings=result.get('warnings', [])))
+    return results
 
 
 def preview_results(outcome):
-    """The per-target results of the check-mode preview that runs before any write, in order."""
-    return [item for record in outcome.records if 'Check every target' in record['task']
-            for item in record['result'].get('results', [])]
+    """The results of the module tasks themselves (each checks every target before any write)."""
+    return [record['result'] for record in module_records(outcome)]
 
 
 def v2_monitor_of(elb, pool_name):
@@ -74,7 +87,7 @@ def assert_quiet_rerun(elb, *tasks):
     again = run(elb, *tasks)
     assert again.changed_count() == 0, again.output
     assert preview_results(again) and not any(r['changed'] for r in preview_results(again))
-    assert monitor_results(again) == [] and elb.writes() == []  # every target settled: the write task skips all
+    assert monitor_results(again) == [] and elb.writes() == []  # every target settled: nothing written
     return again
 
 
@@ -92,7 +105,10 @@ def test_v3_profiles_and_overrides_land_field_by_field_then_a_rerun_writes_nothi
     assert fields(elb.v3_monitor_of('demo-tcp-pool'), *POOL_FIELDS) == dict(
         type='TCP', delay=10, timeout=5, max_retries=2, max_retries_down=5, monitor_port=3306,
         url_path='/', domain_name=None, expected_codes=None, http_method=None, admin_state_up=True)
-    assert monitor_results(outcome)[0]['healthmonitor'] == elb.v3_monitor_of('demo-http-pool')
+    reported = monitor_results(outcome)[0]['healthmonitor']  # what the module reports is what the service holds
+    assert reported['pool'] == elb.pool('demo-http-pool')['id']
+    assert fields(elb.v3_monitor_of('demo-http-pool'), *(set(reported) - {'pool'})) == dict(
+        (key, value) for key, value in reported.items() if key != 'pool')
 
     assert_quiet_rerun(elb, *V3_TASKS)
 
@@ -206,8 +222,10 @@ def test_v3_state_absent_for_the_role_and_per_target(elb):
              apply('tcp_monitor', state='absent', targets=[dict(pool='demo-tcp-pool'),
                                                            dict(pool='demo-ip-any-port-pool', state='present', port=8080)]))
     outcome = run(elb, *tasks)
-    assert [r['changed'] for r in preview_results(outcome)] == [True, False, True, True]
-    assert [r['changed'] for r in monitor_results(outcome)] == [True, True, True]  # the unchanged one is not written
+    # written: the two deletions of existing monitors and the create; the pool already without one is not
+    assert sorted(r['parent'] for r in monitor_results(outcome)) == sorted(
+        elb.pool(p)['id'] for p in ('demo-http-pool', 'demo-tcp-pool', 'demo-ip-any-port-pool'))
+    assert [r['changed'] for r in monitor_results(outcome)] == [True, True, True]
     assert sorted(c[0] for c in elb.writes()) == ['DELETE', 'DELETE', 'POST']
     assert [elb.v3_monitor_of(p) for p in ('demo-http-pool', 'demo-https-pool', 'demo-tcp-pool')] == [None] * 3
     assert elb.v3_monitor_of('demo-ip-any-port-pool')['monitor_port'] == 8080

@@ -319,10 +319,24 @@ def galaxy_metadata(collection):
         return yaml.safe_load(handle)
 
 
-def write_inventory(path):
-    """A Sphinx inventory (objects.inv format) of ANSIBLE_LABELS."""
+def ansible_envvars(source):
+    """The ansible-core settings (ANSIBLE_*) the generated pages refer to as :envvar: - an inventory plugin's cache
+    options, for one - all documented on docs.ansible.com's configuration page."""
+    found = set()
+    for folder, _dirs, files in os.walk(source):
+        for name in files:
+            if name.endswith('.rst'):
+                with open(os.path.join(folder, name), encoding='utf-8') as handle:
+                    found.update(name.replace('\\', '') for name in  # RST escapes the underscores
+                                 re.findall(r':envvar:`(ANSIBLE[A-Z0-9_\\]+)`', handle.read()))
+    return sorted(found)
+
+
+def write_inventory(path, envvars=()):
+    """A Sphinx inventory (objects.inv format) of ANSIBLE_LABELS and the ansible-core settings ``envvars``."""
     lines = ''.join('%s std:label -1 %s %s\n' % (label, uri, title)
                     for label, (uri, title) in sorted(ANSIBLE_LABELS.items()))
+    lines += ''.join('%s std:envvar -1 reference_appendices/config.html#envvar-$ -\n' % name for name in envvars)
     with open(path, 'wb') as handle:
         handle.write(b'# Sphinx inventory version 2\n# Project: Ansible\n# Version: devel\n'
                      b'# The remainder of this file is compressed using zlib.\n' + zlib.compress(lines.encode()))
@@ -346,7 +360,6 @@ def site_command(args):
                    # The theme's logo links to "/", the web server's root: send it to the project's home page.
                    '--extra-html-theme-options', 'documentation_home_url=' + galaxy['homepage'], COLLECTION)
     inventory = os.path.join(dest, 'ansible_devel.inv')
-    write_inventory(inventory)
     with open(os.path.join(dest, 'conf.py'), 'a', encoding='utf-8') as handle:
         handle.write(CONF_EXTRA % {'ansible_docs': ANSIBLE_DOCS, 'inventory': inventory})
     # What the build.sh that sphinx-init wrote does, with the guides copied in between its two steps
@@ -354,6 +367,7 @@ def site_command(args):
     source = private_dir(os.path.join(dest, 'rst'))
     antsibull_docs('--config-file', 'antsibull-docs.cfg', 'collection', '--cleanup', 'everything', '--use-current',
                    '--fail-on-error', '--dest-dir', 'rst', COLLECTION, cwd=dest)
+    write_inventory(inventory, ansible_envvars(source))
     links = SiteLinks(collection, guides(collection), galaxy['repository'])
     for name, markdown in guides(collection).items():
         # The guide takes its extra-docs page's place (same page name, same label).

@@ -212,3 +212,20 @@ def test_stats_count_requests_on_arrival(api):
     worker.join()
     assert result["resp"].status_code == 200
     assert api.admin("GET", "stats").json()["requests"] == [{"method": "GET", "path": MONITORS, "status": 200}]
+
+
+def test_probability_hits_a_seeded_share_of_requests_and_the_same_seed_repeats_it(api):
+    def statuses(seed):
+        api.admin("DELETE", "faults")
+        assert api.admin("POST", "config", {"seed": seed}).status_code == 200
+        add(api, {"method": "GET", "path": "/healthmonitors$", "status": 503, "probability": 0.3})
+        return [api.signed("GET", MONITORS).status_code for _round in range(60)]
+
+    first = statuses(7)
+    assert set(first) == {200, 503} and 8 <= first.count(503) <= 30
+    assert statuses(7) == first
+    assert api.admin("GET", "faults").json()["rules"][0]["probability"] == 0.3
+    for bad in (1.5, -0.1, True, "half"):
+        assert api.admin("POST", "faults", {"path": "x", "status": 503, "probability": bad}).status_code == 400
+    assert api.admin("POST", "config", {"seed": "x"}).status_code == 400
+    api.admin("DELETE", "faults")

@@ -16,6 +16,7 @@ from ansible_collections.hwcloud.elb.plugins.filter.monitor_targets import Filte
 from ansible_collections.hwcloud.elb.plugins.module_utils import _family_v1, _family_v2, _family_v3
 from ansible_collections.hwcloud.elb.plugins.module_utils._families import FAMILIES as REGISTRY
 from ansible_collections.hwcloud.elb.plugins.module_utils._profiles import KIND_KEYS, PROFILES
+from ansible_collections.hwcloud.elb.plugins.module_utils._resource import config_item_spec
 
 FAMILIES = dict((name, family.role) for name, family in REGISTRY.items())
 
@@ -245,17 +246,22 @@ def test_each_role_resolves_its_targets_then_runs_the_shared_family_tasks(kind):
 
 @pytest.mark.parametrize('api_version', sorted(FAMILIES))
 def test_each_family_task_file_passes_every_option_the_filter_can_send(api_version):
-    """The preview (check mode) and the write pass the same arguments: every key either role can resolve to."""
+    """One hwcloud.elb.healthmonitors task for the present targets (merged), one for the absent (deleted): every
+    key either role can resolve to but the state is one of its config suboptions, and the config is the resolved
+    targets of that state without the state key."""
     family = FAMILIES[api_version]
-    preview, write = _family_tasks(api_version)
-    wanted = {family['identity'], 'state'} | set(family['narrowing']) | {family['options']['type']}
+    merged, deleted = _family_tasks(api_version)
+    wanted = {family['identity']} | set(family['narrowing']) | {family['options']['type']}
     wanted |= {family['options'][key] for key in KIND_KEYS['http'] + KIND_KEYS['tcp'] if key not in family['lacks']}
-    assert preview[family['module']] == write[family['module']]
-    assert set(preview[family['module']]) == wanted
-    for option, value in preview[family['module']].items():
-        assert value.startswith('{{ item.%s ' % option), (api_version, option, value)
-    assert preview['check_mode'] is True and preview['loop'] == '{{ http_monitor_resolved }}'
-    assert write['loop'] == "{{ http_monitor_preview.results | selectattr('changed') | map(attribute='item') | list }}"
+    assert wanted <= set(config_item_spec())
+    for task, state, var in ((merged, 'merged', 'http_monitor_present'), (deleted, 'deleted', 'http_monitor_absent')):
+        args = task['hwcloud.elb.healthmonitors']
+        assert args == {'api_version': api_version, 'state': state, 'config': '{{ %s }}' % var}
+        selected = ' '.join(task['vars'][var].split())
+        assert selected.startswith("{{ http_monitor_resolved | selectattr('state', 'eq', '%s')" % (
+            'present' if state == 'merged' else 'absent'))
+        assert "map('rejectattr', 'key', 'eq', 'state')" in selected
+        assert task['when'] == '%s | length > 0' % var
 
 
 @pytest.mark.parametrize('kind', ['http', 'tcp'])

@@ -109,15 +109,6 @@ def test_a_refused_type_change_the_pool_would_allow_says_delete_and_create():
     assert [c[0] for c in api.writes()] == ['POST']
 
 
-def test_the_engine_check_matches_the_service_rule():
-    """Without the check, the fake (like the service) refuses the same change with ELB.9899."""
-    api = FakeV2()
-    run(api, UDP)
-    monitor_id = next(iter(api.monitors))
-    with pytest.raises(Exception, match='Can only update type'):
-        api.request('PUT', '/v2.0/lbaas/healthmonitors/' + monitor_id, body={'healthmonitor': {'type': 'TCP'}})
-
-
 LONG = 'a' * 256
 
 

@@ -1,0 +1,228 @@
+# Copyright: hwcloud.elb contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The curated mutations ``make mutation`` applies, one at a time, to ``plugins/module_utils`` (staged copy).
+
+Each is a literal code fragment that must occur exactly once in its file, and what replaces it: the classic
+operators (comparison flipped or off by one, a condition negated or dropped, a constant changed, a step
+skipped, a value returned as given). The driver skips, with a warning, an entry whose fragment is gone, so a
+refactor shows up as skips to re-key rather than as silent passes. Add an entry for every bug worth a test.
+"""
+
+from __future__ import annotations
+
+
+class Mutation:
+    def __init__(self, ident, file, find, replace, note=''):
+        self.ident = ident
+        self.file = file
+        self.find = find
+        self.replace = replace
+        self.note = note
+
+    def describe(self):
+        return self.note or '`%s` -> `%s`' % (' '.join(self.find.split()), ' '.join(self.replace.split()))
+
+
+M = Mutation
+
+MUTATIONS = [
+    # -- _fields.py: comparison, normalisation, validation -------------------------------------------------
+    M('fields-equal-null', '_fields.py', 'return wanted == current', 'return wanted != current',
+      'issue 22 hole 1: a field the service holds as null compares equal'),
+    M('fields-equal-default-skip', '_fields.py', "current = self.server_default(monitor_type) if current is None else current",
+      'current = current', 'an unset value no longer counts as the default'),
+    M('fields-equal-empty', '_fields.py', "if current is None or current == '':", 'if current is None:'),
+    M('fields-equal-codes-set', '_fields.py', '_expand_codes(wanted) == _expand_codes(current)',
+      'canonical_codes(wanted) != canonical_codes(current)'),
+    M('fields-equal-codes-invalid', '_fields.py', 'return check_codes(current, 0, 999) is None and ',
+      'return check_codes(current, 0, 999) is not None or '),
+    M('fields-equal-canonical', '_fields.py', 'return self.canonical(wanted) == self.canonical(current)',
+      'return wanted == current', 'compare raw values (enum case, codes spelling)'),
+    M('fields-canonical-codes-raw', '_fields.py',
+      "return canonical_codes(value) if check_codes(value, 0, 999) is None else value", 'return value',
+      'issue 22 hole 2: expected_codes sent as given'),
+    M('fields-canonical-enum-raw', '_fields.py', 'return choice\n', 'return value\n',
+      'an enum is sent in the task\'s spelling'),
+    M('fields-canonical-int', '_fields.py', "if self.kind == 'int' and not isinstance(value, bool):",
+      "if self.kind == 'never':"),
+    M('fields-codes-fold', '_fields.py', 'if runs and code == runs[-1][1] + 1:', 'if runs and code == runs[-1][1] + 2:'),
+    M('fields-codes-range-end', '_fields.py', 'range(int(low), int(high or low) + 1)', 'range(int(low), int(high or low))'),
+    M('fields-check-codes-order', '_fields.py', 'if not low <= first <= last <= high:', 'if not low <= first <= high:'),
+    M('fields-check-codes-low', '_fields.py', 'if not low <= first <= last <= high:', 'if not low < first <= last <= high:'),
+    M('fields-check-codes-pattern', '_fields.py', 'if not CODES_PATTERN.match(str(value)):', 'if False:'),
+    M('fields-int-min', '_fields.py', 'value < self.minimum)', 'value <= self.minimum)'),
+    M('fields-int-max', '_fields.py', 'value > self.maximum)', 'value >= self.maximum)'),
+    M('fields-int-or', '_fields.py', 'value < self.minimum) or (', 'value < self.minimum) and ('),
+    M('fields-str-length', '_fields.py', 'len(value) > self.max_length', 'len(value) > self.max_length + 1'),
+    M('fields-str-pattern', '_fields.py', 'if self.pattern and not self.pattern.match(value):', 'if False:'),
+    M('fields-enum-case', '_fields.py', "str(value).upper() not in [c.upper() for c in self.choices]",
+      'str(value) not in self.choices'),
+    M('fields-types', '_fields.py', 'if self.types and monitor_type and monitor_type not in self.types:', 'if False:'),
+    M('fields-codes-range-type', '_fields.py',
+      'low, high = self.code_range(monitor_type) if callable(self.code_range) else self.code_range',
+      'low, high = (200, 599)'),
+    M('fields-bad-names-option', '_fields.py', "return '%s is %r; it must be %s.' % (self.name, value, allowed)",
+      "return 'the value %r is wrong; it must be %s.' % (value, allowed)", 'a validation message names no option'),
+    M('fields-default-callable', '_fields.py', 'return self.default(monitor_type) if callable(self.default) else self.default',
+      'return None if callable(self.default) else self.default'),
+
+    # -- _engine.py: lookups, diff, writes, waits ---------------------------------------------------------
+    M('engine-lookup-404', '_engine.py', "            if err.status == 404:\n                return None\n            raise",
+      '            raise'),
+    M('engine-find-by-name-filter', '_engine.py', "return [item for item in items if item.get('name') == name]",
+      'return list(items)'),
+    M('engine-matching-id', '_engine.py', '            if found is not None:\n                return [found]\n',
+      '            if found is not None:\n                pass\n'),
+    M('engine-find-several', '_engine.py', 'if len(matches) == 1:', 'if len(matches) >= 1:'),
+    M('engine-narrow-disagree', '_engine.py', 'if found.get(self.narrow_field) != balancer:', 'if False:'),
+    M('engine-monitor-id', '_engine.py', 'return parent.get(self.link_field) or None', "return parent.get(self.link_field)"),
+    M('engine-desired-none', '_engine.py', 'if params.get(field.name) is not None)', 'if params.get(field.name))',
+      'false and 0 stop counting as given'),
+    M('engine-desired-canonical', '_engine.py', 'field.canonical(params.get(field.name)))',
+      'params.get(field.name))', 'issue 22 hole 2: values sent as given, not normalised'),
+    M('engine-validate-first', '_engine.py',
+      "        errors, _warnings = family.validate(desired, desired.get(type_field))\n        if errors:\n"
+      "            raise InputError(' '.join(errors))\n",
+      '', 'no validation before the first call'),
+    M('engine-checks-errors', '_engine.py', "(errors if level == 'error' else warnings).append(message)",
+      'warnings.append(message)', 'parent checks only warn'),
+    M('engine-absent-not-found', '_engine.py', '            if not absent:\n                raise\n', ''),
+    M('engine-read-monitor-404', '_engine.py',
+      "            if err.status == 404:  # the parent still points at a monitor that is gone\n                return None\n",
+      ''),
+    M('engine-create-required', '_engine.py', 'if missing:', 'if False:'),
+    M('engine-monitor-type-current', '_engine.py', "monitor_type = desired.get(type_field) or (current or {}).get(type_field)",
+      'monitor_type = desired.get(type_field)'),
+    M('engine-create-body-parent', '_engine.py', "body[family.parent.body_field] = parent['id']", 'pass'),
+    M('engine-create-409-look', '_engine.py', 'if not (err.applied_unknown or err.status == 409):',
+      'if not err.applied_unknown:', 'issue 22 hole 3: a 409 create does not look for the other writer\'s monitor'),
+    M('engine-create-retry-409', '_engine.py', 'if not err.applied_unknown or attempt + 1 == attempts:',
+      'if attempt + 1 == attempts:', 'a create refused with 409 is repeated'),
+    M('engine-create-no-retry-lost', '_engine.py', 'if not err.applied_unknown or attempt + 1 == attempts:',
+      'if True:', 'a lost create answer is never retried'),
+    M('engine-create-wait', '_engine.py',
+      '        self.wait_active(parent)\n        return self.result(True, created, before={}, after=created)',
+      '        return self.result(True, created, before={}, after=created)'),
+    M('engine-update-diff', '_engine.py', 'if not family.by_api_name[name].equal(wanted, current.get(name), monitor_type))',
+      'if family.by_api_name[name].equal(wanted, current.get(name), monitor_type))'),
+    M('engine-update-immutable', '_engine.py', 'if refusals:', 'if False:'),
+    M('engine-update-check-mode', '_engine.py',
+      '        if self.check_mode:\n            return self.result(True, dict(current, **changes), before=before, after=after)\n',
+      '', 'check mode writes updates'),
+    M('engine-update-sends-all', '_engine.py', 'family.wrap(changes), parent))', 'family.wrap(dict(desired)), parent))',
+      'an update sends every option given, not only the changes'),
+    M('engine-update-wait', '_engine.py',
+      '        self.wait_active(parent)\n        return self.result(True, updated or', '        return self.result(True, updated or'),
+    M('engine-delete-check-mode', '_engine.py', 'if not self.check_mode:\n            try:', 'if True:\n            try:'),
+    M('engine-delete-404', '_engine.py', 'if err.status != 404:  # already gone is what we wanted', 'if True:'),
+    M('engine-write-409-pending', '_engine.py', "if not self.loadbalancer_status(parent).startswith('PENDING'):",
+      'if False:', 'issue 22 hole 3: every 409 is "balancer busy, retry"'),
+    M('engine-write-409-only', '_engine.py', 'if err.status != 409 or self.clock() >= deadline:',
+      'if err.status not in (409, 400) or self.clock() >= deadline:', 'a 400 is retried like a busy balancer'),
+    M('engine-write-deadline', '_engine.py', 'if err.status != 409 or self.clock() >= deadline:',
+      'if err.status != 409:', 'a busy balancer is waited for without end'),
+    M('engine-wait-active', '_engine.py', "            if status == 'ACTIVE':\n                return\n",
+      "            if status != 'ERROR':\n                return\n", 'a PENDING balancer counts as done'),
+    M('engine-wait-error', '_engine.py', "if status == 'ERROR' or self.clock() >= deadline:",
+      'if self.clock() >= deadline:', 'an ERROR balancer is waited on until the timeout'),
+    M('engine-wait-flag', '_engine.py', '        if not self.wait:\n            return\n', ''),
+    M('engine-poll-backoff', '_engine.py', 'POLL_MAX = 5.0 ', 'POLL_MAX = 0.0 ', 'no pause between re-reads'),
+    M('engine-predicted-defaults', '_engine.py', 'predicted[field.api_name] = field.server_default(monitor_type)',
+      'pass'),
+    M('engine-diff-mode', '_engine.py', 'if self.diff_mode and before is not None:', 'if before is not None:'),
+    M('engine-status-upper', '_engine.py', "return (self.read(client, ident).get(self.status_field) or '').upper()",
+      "return self.read(client, ident).get(self.status_field) or ''"),
+
+    # -- _client.py: retries, errors, pagination, identity ---------------------------------------------
+    M('client-retry-statuses', '_client.py', 'RETRY_STATUSES = frozenset((429, 502, 503, 504))',
+      'RETRY_STATUSES = frozenset((502, 503, 504))', '429 is not retried'),
+    M('client-retry-budget', '_client.py', 'if status in RETRY_STATUSES and attempt < retries and',
+      'if status in RETRY_STATUSES and attempt <= retries and'),
+    M('client-post-retry-5xx', '_client.py', "(method != 'POST' or status == 429)", 'True',
+      'a POST answered 5xx is repeated blindly'),
+    M('client-retry-after', '_client.py', 'self.sleep(backoff_delay(attempt) if delay is None else delay)',
+      'self.sleep(backoff_delay(attempt))', 'Retry-After ignored'),
+    M('client-retry-after-cap', '_client.py', 'return min(max(seconds, 0.0), RETRY_AFTER_CAP)', 'return seconds'),
+    M('client-backoff-double', '_client.py', 'BACKOFF_BASE * (2 ** attempt)', 'BACKOFF_BASE * (2 * attempt)'),
+    M('client-backoff-jitter', '_client.py', 'return step / 2 + rand() * step / 2', 'return step'),
+    M('client-conn-post', '_client.py', "if attempt >= retries or (method == 'POST' and not unsent):",
+      'if attempt >= retries:', 'a POST whose connection broke is repeated blindly'),
+    M('client-applied-unknown', '_client.py', 'applied_unknown=not unsent)', 'applied_unknown=False)'),
+    M('client-5xx-applied-unknown', '_client.py', "applied_unknown=method == 'POST' and status in (502, 503, 504))",
+      'applied_unknown=False)'),
+    M('client-never-sent', '_client.py', 'return isinstance(reason, (NewConnectionError, ConnectTimeoutError))',
+      'return False'),
+    M('client-error-status', '_client.py', 'if status >= 400:', 'if status > 400:'),
+    M('client-error-request-id', '_client.py', "request_id=request_id or response.headers.get('X-Request-Id'),",
+      'request_id=request_id,'),
+    M('client-ssl-not-retried', '_client.py', '            except requests.exceptions.SSLError as exc:',
+      '            except ZeroDivisionError as exc:', 'a TLS failure is retried as a connection error'),
+    M('client-verify', '_client.py', 'verify=self.verify,', 'verify=False,', 'certificates are never verified'),
+    M('client-paginate-marker', '_client.py', "            query['marker'] = marker\n", '            return\n',
+      'only the first page is read'),
+    M('client-next-marker-v2', '_client.py', "if link.get('rel') == 'next':", "if link.get('rel') == 'previous':"),
+    M('client-paginate-limit', '_client.py', "            query['limit'] = limit\n", '            pass\n'),
+    M('client-project-header', '_client.py', "headers={'X-Project-Id': project_id}", 'headers=None'),
+    M('client-password-token', '_client.py', "self.session.headers['X-Auth-Token'] = token\n",
+      'pass\n'),
+    M('client-password-secret', '_client.py', '        self.on_secret(token)\n', ''),
+    M('client-project-from-token', '_client.py', "self._project_id = self._project_id or project.get('id')", 'pass'),
+    M('client-project-by-region', '_client.py', "if project.get('name') == region and project.get('id'):",
+      "if project.get('id'):"),
+    M('client-token-header', '_client.py', "self.session.headers['X-Auth-Token'] = settings.auth_token", 'pass'),
+    M('client-query-encoded', '_client.py', "url = url + '?' + canonical_query(query)",
+      "url = url + '?' + '&'.join('%s=%s' % item for item in query.items())", 'the query is neither sorted nor encoded'),
+    M('client-not-json', '_client.py', '            return response.json()\n        except ValueError:',
+      '            return response.json()\n        except ZeroDivisionError:'),
+
+    # -- _signer.py: SDK-HMAC-SHA256 ----------------------------------------------------------------------
+    M('signer-encode-safe', '_signer.py', "return quote(str(text), safe='-_.~')", "return quote(str(text), safe='-_.~/')"),
+    M('signer-query-sorted', '_signer.py', "return '&'.join('%s=%s' % pair for pair in sorted(pairs))",
+      "return '&'.join('%s=%s' % pair for pair in pairs)", 'issue 22 hole 5: the query is not sorted'),
+    M('signer-query-none', '_signer.py', 'for v in values if v is not None)', 'for v in values)'),
+    M('signer-bool', '_signer.py', "return 'true' if value else 'false'", 'return str(value)'),
+    M('signer-uri-slash', '_signer.py', "return uri if uri.endswith('/') else uri + '/'", 'return uri'),
+    M('signer-uri-unquote', '_signer.py', '_encode(unquote(segment))', '_encode(segment)'),
+    M('signer-underscore', '_signer.py', "if '_' not in name)", ')'),
+    M('signer-header-strip', '_signer.py', "lowered[name].strip())", 'lowered[name])'),
+    M('signer-unsigned-payload', '_signer.py', "if lowered.get('x-sdk-content-sha256') == UNSIGNED_PAYLOAD:",
+      'if False:'),
+    M('signer-method-upper', '_signer.py', 'method.upper(), canonical_uri(path)', 'method, canonical_uri(path)'),
+    M('signer-secret', '_signer.py', "hmac.new(secret_key.encode('utf-8')", "hmac.new(access_key.encode('utf-8')"),
+    M('signer-empty-body', '_signer.py', "hashlib.sha256(body or b'')", "hashlib.sha256(b'')"),
+
+    # -- _auth.py: choosing credentials, signing hook ----------------------------------------------------
+    M('auth-several-methods', '_auth.py', 'if len(methods) > 1:', 'if False:'),
+    M('auth-aksk-pair', '_auth.py', 'if method == AKSK and not (settings.access_key and settings.secret_key):',
+      'if False:'),
+    M('auth-password-missing', '_auth.py', '        if missing:\n            raise CredentialError(\'Password',
+      '        if False:\n            raise CredentialError(\'Password'),
+    M('auth-no-credentials', '_auth.py', '    if not methods:\n', '    if False:\n'),
+    M('auth-security-token', '_auth.py', "            prepared.headers['X-Security-Token'] = self.security_token\n",
+      '            pass\n'),
+    M('auth-signed-set', '_auth.py', "if name.lower() in wanted)", ')', 'every header is signed'),
+    M('auth-host', '_auth.py', "prepared.headers['Host'] = url.netloc", 'pass'),
+    M('auth-query', '_auth.py', 'url.path, url.query, signed', "url.path, '', signed"),
+    M('auth-scope-region', '_auth.py', "scope = {'id': settings.project_id} if settings.project_id else {'name': settings.region}",
+      "scope = {'name': settings.region}"),
+    M('auth-date-utc', '_auth.py', 'datetime.datetime.now(datetime.timezone.utc)',
+      'datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8)))', 'a local clock for X-Sdk-Date'),
+
+    # -- _connection.py: every secret option hidden (issue 22, hole 4) --------------------------------------
+] + [M('connection-no-log-' + option, '_connection.py', "%s=dict(type='str', no_log=True," % option,
+       "%s=dict(type='str', no_log=False," % option, 'issue 22 hole 4: no_log removed from ' + option)
+     for option in ('secret_key', 'security_token', 'auth_token', 'password')] + [
+    # -- beyond the five target files: checks, families, errors ------------------------------------------
+    M('checks-timeout-delay', '_checks.py', 'timeout >= delay:', 'timeout > delay:'),
+    M('checks-any-port', '_checks.py', "if parent.get('any_port_enable') and", 'if False and'),
+    M('checks-type-fits', '_checks.py', 'if allowed is None or desired[type_name] in allowed:', 'if True:'),
+    M('v2-type-change', '_family_v2.py', 'if old == new or (old in TYPE_CHANGEABLE and new in TYPE_CHANGEABLE and',
+      'if True or (old in TYPE_CHANGEABLE and new in TYPE_CHANGEABLE and'),
+    M('v2-reserved-flaps', '_family_v2.py', '    def equal(self, wanted, current, monitor_type):\n        return True\n',
+      '    def equal(self, wanted, current, monitor_type):\n        return super().equal(wanted, current, monitor_type)\n'),
+    M('v1-udp-internal', '_family_v1.py', "if (balancer.get('type') or '').lower() != 'internal':", 'if True:'),
+    M('query-v1-listener-filter', '_query.py', "    if params.get('listener'):\n", '    if False:\n',
+      'the info query by listener answers every listener\'s check'),
+    M('errors-neutron', '_errors.py', "    neutron = data.get('NeutronError')\n", '    neutron = None\n'),
+    M('errors-hint', '_errors.py', "hint = HINTS.get(self.error_code) or STATUS_HINTS.get(self.status)", 'hint = None'),
+]

@@ -1,0 +1,292 @@
+# Copyright: hwcloud.elb contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Tests added for mutants that survived the unit tests in ``make mutation`` (tests/mutation/mutations.py).
+
+Each docstring names the mutation id it kills; docs/testing.md lists the ones that still survive, and why.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+import pytest
+import requests
+
+from ansible_collections.hwcloud.elb.plugins.module_utils import _signer
+from ansible_collections.hwcloud.elb.plugins.module_utils._backoff import Backoff
+from ansible_collections.hwcloud.elb.plugins.module_utils._auth import AkSkAuth
+from ansible_collections.hwcloud.elb.plugins.module_utils._client import ElbClient
+from ansible_collections.hwcloud.elb.plugins.module_utils._connection import ConnectionSettings
+from ansible_collections.hwcloud.elb.plugins.module_utils._engine import FailedAfterWrite, InputError, Reconciler
+from ansible_collections.hwcloud.elb.plugins.module_utils._errors import ApiError
+from ansible_collections.hwcloud.elb.plugins.module_utils._family_v3 import FAMILY
+
+from .fake_elb import FakeV3
+from .test_client import PROJECT, answer, make_client
+
+F = FAMILY.by_name
+BASE = dict(state='present', wait=True, wait_timeout=30)
+TCP = dict(pool='db', type='TCP', delay=5, timeout=3, max_retries=3)
+
+
+class Clock:
+    """A fake monotonic clock that the engine's sleeps move forward; records each pause."""
+
+    def __init__(self):
+        self.now = 0.0
+        self.pauses = []
+
+    def __call__(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.pauses.append(seconds)
+        self.now += seconds
+
+
+def run(api, params, clock=None, diff_mode=False, warnings=None):
+    clock = clock or Clock()
+    # the engine's pauses come from the client's backoff policy: here one on the fake clock
+    api.backoff = lambda **kwargs: Backoff(sleep=clock.sleep, clock=clock, **kwargs)
+    return Reconciler(FAMILY, api, dict(BASE, **params), diff_mode=diff_mode, retries=2,
+                      warn=(warnings if warnings is not None else []).append).run()
+
+
+# -- _fields -----------------------------------------------------------------------------------------------
+
+def test_codes_the_service_holds_malformed_are_a_change():
+    """Kills fields-equal-codes-invalid: a malformed held value must not compare equal to a valid wanted one."""
+    assert not F['expected_codes'].equal('200', '200;202', 'HTTP')
+    assert not F['expected_codes'].equal('200', 'abc', 'HTTP')
+
+
+def test_numbers_the_service_answers_as_strings_compare_as_numbers():
+    """Kills fields-canonical-int: "5" held by the service is the wanted 5, not a change."""
+    assert F['delay'].equal(5, '5', 'TCP') and not F['delay'].equal(5, '6', 'TCP')
+    assert F['delay'].canonical('7') == 7
+
+
+def test_enums_are_valid_in_any_case():
+    """Kills fields-enum-case: the documented "(any case)" holds for validation, not only comparison."""
+    assert F['type'].problem('http', 'HTTP') is None and F['http_method'].problem('head', 'HTTP') is None
+
+
+# -- _engine -----------------------------------------------------------------------------------------------
+
+def test_a_pool_id_nobody_has_is_a_clear_input_error():
+    """Kills engine-lookup-404: a 404 on the pool id is "no pool has that id or name", not an API failure."""
+    ident = str(uuid.uuid4())
+    with pytest.raises(InputError, match="pool is '%s'; no pool has that id or name" % ident):
+        run(FakeV3(), dict(TCP, pool=ident))
+
+
+def test_a_list_that_ignores_the_name_filter_still_finds_the_one_named():
+    """Kills engine-find-by-name-filter: the pool list is narrowed by name here too, whatever the server did."""
+    class Unfiltered(FakeV3):
+        def request(self, method, path, query=None, body=None):
+            if method == 'GET' and path.endswith('/pools') and query:
+                self.calls.append((method, path))
+                return {'pools': list(self.pools.values())}
+            return super().request(method, path, query=query, body=body)
+
+    api = Unfiltered()
+    result = run(api, TCP)
+    assert result['healthmonitor']['pool_id'] == next(p['id'] for p in api.pools.values() if p['name'] == 'db')
+
+
+def test_a_parent_pointing_at_a_deleted_monitor_gets_a_new_one():
+    """Kills engine-read-monitor-404: a dangling healthmonitor_id (the monitor answers 404) means none."""
+    api = FakeV3()
+    pool = next(p for p in api.pools.values() if p['name'] == 'db')
+    pool['healthmonitor_id'] = str(uuid.uuid4())
+    result = run(api, TCP)
+    assert result['changed'] and [c[0] for c in api.writes()] == ['POST']
+
+
+def test_an_update_waits_for_the_balancer():
+    """Kills engine-update-wait: after a PUT the balancer is read until ACTIVE."""
+    api = FakeV3()
+    run(api, TCP)
+    api.calls.clear()
+    api.lb_status = ['PENDING_UPDATE', 'PENDING_UPDATE', 'ACTIVE']
+    run(api, dict(TCP, delay=9))
+    assert sum(1 for c in api.calls if 'loadbalancers' in c[1]) == 3
+
+
+def test_a_400_while_pending_is_not_retried():
+    """Kills engine-write-409-only: only a 409 means "busy"; any other refusal ends the task at once."""
+    class Refusing(FakeV3):
+        def request(self, method, path, query=None, body=None):
+            if method == 'POST':
+                self.calls.append((method, path))
+                raise ApiError('Invalid input', status=400, error_code='ELB.8902')
+            return super().request(method, path, query=query, body=body)
+
+    api = Refusing()
+    api.lb_status = ['PENDING_UPDATE']
+    with pytest.raises(ApiError):
+        run(api, TCP)
+    assert len(api.writes()) == 1
+
+
+def test_a_balancer_busy_for_ever_ends_the_task_at_wait_timeout():
+    """Kills engine-write-deadline: 409s while PENDING are retried until wait_timeout, then raised."""
+    api = FakeV3()
+    api.pending_writes = 10 ** 6
+    api.lb_status = ['PENDING_UPDATE']
+    clock = Clock()
+    with pytest.raises(ApiError) as caught:
+        run(api, dict(TCP, wait_timeout=20), clock=clock)
+    assert caught.value.status == 409 and clock.now <= 20  # the last pause is cut to the deadline
+    # jittered exponential pauses (1-2, 2-4, 4-8 s, then at most 5-10 s): kills the poll-backoff mutations as well
+    bounds = [(1.0, 2.0), (2.0, 4.0), (4.0, 8.0), (5.0, 10.0)]
+    assert all(low <= pause <= high for (low, high), pause in zip(bounds, clock.pauses[:3]))
+
+
+def test_a_balancer_in_error_fails_at_once():
+    """Kills engine-wait-error: ERROR is final; no waiting until the timeout."""
+    api = FakeV3()
+    api.lb_status = ['ERROR']
+    clock = Clock()
+    with pytest.raises(FailedAfterWrite, match=r'The health check was written, but load balancer \S+ is ERROR\.$'):
+        run(api, TCP, clock=clock)
+    assert clock.pauses == []
+
+
+def test_a_lower_case_status_counts():
+    """Kills engine-status-upper: the status is compared without regard to case."""
+    api = FakeV3()
+    api.lb_status = ['active']
+    clock = Clock()
+    assert run(api, TCP, clock=clock)['changed'] and clock.pauses == []
+
+
+def test_no_diff_without_diff_mode():
+    """Kills engine-diff-mode: the result carries a diff only when asked (--diff)."""
+    api = FakeV3()
+    assert 'diff' not in run(api, TCP)
+    assert 'diff' in run(api, dict(TCP, delay=8), diff_mode=True)
+
+
+# -- _checks -----------------------------------------------------------------------------------------------
+
+def test_a_timeout_equal_to_the_delay_warns():
+    """Kills checks-timeout-delay: "not less than" includes equal."""
+    warnings = []
+    run(FakeV3(), dict(TCP, delay=5, timeout=5), warnings=warnings)
+    assert warnings == ['timeout (5) is not less than delay (5); the service advises a timeout below the delay.']
+
+
+def test_an_any_port_pool_needs_a_monitor_port():
+    """Kills checks-any-port: a pool with any_port_enable refuses a monitor without monitor_port."""
+    api = FakeV3()
+    next(p for p in api.pools.values() if p['name'] == 'db')['any_port_enable'] = True
+    with pytest.raises(InputError, match='monitor_port is not set, but pool .* accepts traffic on any port'):
+        run(api, TCP)
+    assert api.writes() == []
+    assert run(api, dict(TCP, monitor_port=8080))['changed']
+
+
+# -- _client -----------------------------------------------------------------------------------------------
+
+class RecordingSession(requests.Session):
+    """A real session (so auth hooks and headers apply) whose transport records the prepared requests."""
+
+    def __init__(self, answers):
+        super().__init__()
+        self.answers = list(answers)
+        self.sent = []
+
+    def send(self, request, **kwargs):
+        self.sent.append((request, kwargs))
+        return self.answers.pop(0)
+
+
+def client_with(answers, **options):
+    params = dict(access_key='AK', secret_key='SK', project_id=PROJECT, elb_endpoint='https://elb.example.com',
+                  api_retries=0, api_timeout=5)
+    params.update(options)
+    client = ElbClient(ConnectionSettings(params, environ={}), sleep=lambda s: None)
+    session = RecordingSession(answers)
+    session.headers.update(client.session.headers)
+    session.auth = client.session.auth
+    client.session = session
+    return client
+
+
+def test_each_call_names_the_project_and_verifies_tls():
+    """Kills client-project-header and client-verify: X-Project-Id on every ELB call, certificates checked."""
+    client = client_with([answer(200, {})])
+    client.get('/v3/{project_id}/elb/pools')
+    request, kwargs = client.session.sent[0]
+    assert request.headers['X-Project-Id'] == PROJECT
+    assert kwargs['verify'] not in (False, None)  # True, or the CA bundle requests found in the environment
+    assert 'x-project-id' in request.headers['Authorization']  # and it is signed
+
+
+def test_a_token_goes_in_the_auth_header():
+    """Kills client-token-header."""
+    client = ElbClient(ConnectionSettings(dict(auth_token='tok-1', project_id=PROJECT, elb_endpoint='https://e'),
+                                          environ={}))
+    assert client.session.headers['X-Auth-Token'] == 'tok-1'
+
+
+def test_the_query_is_sorted_and_encoded_on_the_wire():
+    """Kills client-query-encoded: the wire query is the canonical one the signature covers (api-notes §6.4)."""
+    client, _sleeps = make_client([answer(200, {})])
+    client.get('/x', {'name': 'my hm', 'id': ['b', 'a'], 'admin_state_up': True})
+    assert client.session.calls[0][1].endswith('/x?admin_state_up=true&id=a&id=b&name=my%20hm')
+
+
+def test_an_answer_that_is_not_json_is_an_api_error():
+    """Kills client-not-json: no ValueError traceback for an HTML error page."""
+    response = answer(200)
+    response._content = b'<html>gateway</html>'
+    client, _sleeps = make_client([response])
+    with pytest.raises(ApiError, match='the answer is not JSON'):
+        client.get('/x')
+
+
+def test_the_project_of_the_region_is_the_one_named_so():
+    """Kills client-project-by-region: IAM may list other projects; only the region's own counts."""
+    client, _sleeps = make_client([answer(200, {'projects': [{'name': 'cn-south-1', 'id': 'p-south'},
+                                                             {'name': 'cn-north-4', 'id': 'p-north'}]})],
+                                  project_id=None, region='cn-north-4', auth_url='https://iam.example.com/v3')
+    assert client.project_id == 'p-north'
+
+
+# -- _signer and _auth ---------------------------------------------------------------------------------
+
+HEADERS = {'Content-Type': 'application/json', 'Host': 'elb.example.com', 'X-Sdk-Date': '20240101T000000Z'}
+
+
+def test_slashes_in_query_values_are_encoded():
+    """Kills signer-encode-safe: only A-Za-z0-9-_.~ stay as they are (api-notes §6.3)."""
+    assert _signer.canonical_query({'url_path': '/a/b'}) == 'url_path=%2Fa%2Fb'
+
+
+def test_header_values_are_trimmed_and_the_method_upper_cased():
+    """Kills signer-header-strip and signer-method-upper."""
+    padded = dict(HEADERS, Host='  elb.example.com  ')
+    assert _signer.sign('AK', 'SK', 'get', '/x', '', padded, b'') == _signer.sign('AK', 'SK', 'GET', '/x', '', HEADERS, b'')
+
+
+def test_an_unsigned_payload_is_not_hashed():
+    """Kills signer-unsigned-payload: with X-Sdk-Content-Sha256 UNSIGNED-PAYLOAD the body is not covered."""
+    headers = dict(HEADERS, **{'X-Sdk-Content-Sha256': 'UNSIGNED-PAYLOAD'})
+    assert _signer.sign('AK', 'SK', 'PUT', '/x', '', headers, b'one') == _signer.sign('AK', 'SK', 'PUT', '/x', '', headers, b'two')
+    assert _signer.sign('AK', 'SK', 'PUT', '/x', '', HEADERS, b'one') != _signer.sign('AK', 'SK', 'PUT', '/x', '', HEADERS, b'two')
+
+
+def test_the_hook_signs_the_query_and_dates_in_utc():
+    """Kills auth-query (the query left out of the signature) and auth-date-utc (a local-time X-Sdk-Date)."""
+    prepared = requests.Request('GET', 'https://elb.example.com/v3/p/elb/healthmonitors?id=a&name=x',
+                                headers={'Content-Type': 'application/json'}).prepare()
+    before = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0, tzinfo=None)
+    AkSkAuth('AK', 'SK')(prepared)
+    stamped = datetime.datetime.strptime(prepared.headers['X-Sdk-Date'], _signer.DATE_FORMAT)
+    assert abs((stamped - before).total_seconds()) < 60
+    signed = dict((k, v) for k, v in prepared.headers.items() if k.lower() in ('content-type', 'host', 'x-sdk-date'))
+    assert prepared.headers['Authorization'] == _signer.sign('AK', 'SK', 'GET', '/v3/p/elb/healthmonitors',
+                                                             'id=a&name=x', signed, None)

@@ -1,0 +1,155 @@
+# Copyright: hwcloud.elb contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The set reconcile of hwcloud.elb.healthmonitors with the v3 declaration, over an in-memory API."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from ansible_collections.hwcloud.elb.plugins.module_utils._engine import FailedAfterWrite
+from ansible_collections.hwcloud.elb.plugins.module_utils._errors import ApiError
+from ansible_collections.hwcloud.elb.plugins.module_utils._families import FAMILIES
+from ansible_collections.hwcloud.elb.plugins.module_utils._family import InputError
+from ansible_collections.hwcloud.elb.plugins.module_utils._resource import ResourceRun, config_item_spec
+
+from .fake_elb import FakeV3
+
+TCP = dict(type='TCP', delay=5, timeout=3, max_retries=3)
+
+
+class FakeSet(FakeV3):
+    """FakeV3 with list calls for monitors and pools, and writes that answer 409 from the n-th on."""
+
+    project_id = '0123456789abcdef0123456789abcdef'
+
+    def __init__(self, pools=None):
+        super().__init__(pools)
+        self.busy_from = None   # the write (0-based) from which writes answer 409 on an ACTIVE balancer
+        self.busy_times = 0     # how many of them
+        self.written = 0
+
+    def paginate(self, path, key, query=None, limit=None):
+        self.calls.append(('GET', path))
+        if key == 'pools':
+            return [copy.deepcopy(p) for p in self.pools.values()]
+        return [copy.deepcopy(m) for m in self.monitors.values()]
+
+    def request(self, method, path, query=None, body=None):
+        if method != 'GET' and not path.split('/')[4] == 'loadbalancers':
+            if self.busy_from is not None and self.written >= self.busy_from and self.busy_times:
+                self.busy_times -= 1
+                self.calls.append((method, path))
+                raise ApiError('busy', status=409, error_code='ELB.8907')
+            self.written += 1
+        return super().request(method, path, query, body)
+
+
+def params(state='merged', config=(), **extra):
+    items = [dict(dict((key, None) for key in config_item_spec()), **item) for item in config]
+    return dict(dict(api_version='v3', state=state, config=items, scope=None, max_parallel=4, wait=True,
+                     wait_timeout=30), **extra)
+
+
+def run(api, state='merged', config=(), check_mode=False, **extra):
+    warnings = []
+    result = ResourceRun(api, params(state, config, **extra), check_mode=check_mode, warn=warnings.append).run()
+    result['warnings'] = warnings
+    return result
+
+
+def test_the_item_spec_is_every_family_field_and_the_parent_keys_without_aliases():
+    spec = config_item_spec()
+    names = set(field.name for family in FAMILIES.values() for field in family.fields)
+    assert set(spec) == names | {'pool', 'listener', 'loadbalancer'}
+    assert not any('aliases' in option for option in spec.values())
+
+
+def test_merged_creates_then_a_rerun_is_two_list_calls_and_no_write():
+    api = FakeSet()
+    result = run(api, config=[dict(TCP, pool='db'), dict(TCP, type='HTTP', pool='web', url_path='/h')])
+    assert [c['method'] for c in result['commands']] == ['POST', 'POST'] and result['changed']
+    assert [c[0] for c in api.writes()] == ['POST', 'POST']
+    api.calls.clear()
+    again = run(api, config=[dict(TCP, pool='db'), dict(TCP, type='http', pool='web', url_path='/h')])
+    assert not again['changed'] and again['commands'] == [] and len(api.calls) == 2
+    assert again['before'] == again['after'] == []
+
+
+def test_replaced_resets_what_the_item_leaves_out_and_clears_the_port():
+    api = FakeSet()
+    run(api, config=[dict(TCP, pool='web', type='HTTP', url_path='/h', monitor_port=81, max_retries_down=7)])
+    result = run(api, 'replaced', [dict(TCP, pool='web', type='HTTP')])
+    [command] = result['commands']
+    # http_method and expected_codes were never set: unset counts as the default, so they are not sent
+    assert command['body'] == {'healthmonitor': {'max_retries_down': 3, 'monitor_port': None, 'url_path': '/'}}
+    after = result['after'][0]
+    assert after['url_path'] == '/' and 'monitor_port' not in after and after['max_retries_down'] == 3
+
+
+def test_gathered_given_back_as_replaced_changes_nothing():
+    api = FakeSet()
+    run(api, config=[dict(TCP, pool='db', monitor_port=3306), dict(TCP, pool='web', type='HTTP', domain_name='a.b')])
+    gathered = run(api, 'gathered', [dict(pool='db'), dict(pool='web')])['gathered']
+    assert [item['pool'] for item in gathered] == sorted(p['id'] for p in api.pools.values() if p['name'] != 'dns')
+    api.calls.clear()
+    assert run(api, 'replaced', gathered)['commands'] == [] and api.writes() == []
+
+
+def test_check_mode_plans_the_same_commands_and_writes_nothing():
+    api = FakeSet()
+    preview = run(api, config=[dict(TCP, pool='db')], check_mode=True)
+    assert api.writes() == [] and preview['changed']
+    done = run(api, config=[dict(TCP, pool='db')])
+    assert done['commands'] == preview['commands']
+    assert [dict(i, pool=None) for i in done['after']] == [dict(i, pool=None) for i in preview['after']]
+
+
+def test_every_bad_item_is_named_and_nothing_is_written():
+    api = FakeSet()
+    with pytest.raises(InputError) as caught:
+        run(api, config=[dict(TCP, pool='db'), dict(TCP, pool='nope'), dict(TCP, pool='dns'), dict(TCP, pool='db'),
+                         dict(pool='web', delay=0)])
+    message = str(caught.value)
+    assert message.startswith('4 problem(s) in config; nothing was written.')
+    for fragment in ("config item 2 (pool 'nope')", "config item 3 (pool 'dns'): type is 'TCP'",
+                     "config item 4 (pool 'db'): the same pool as config item 1",
+                     "config item 5 (pool 'web'): delay is 0"):
+        assert fragment in message
+    assert api.writes() == []
+
+
+def test_a_409_right_after_our_own_write_is_tried_again_though_the_balancer_reads_active():
+    api = FakeSet()
+    api.busy_from, api.busy_times = 1, 2
+    result = run(api, config=[dict(TCP, pool='db'), dict(TCP, pool='web')])
+    assert len(result['commands']) == 2 and len(api.monitors) == 2
+    assert [c[0] for c in api.writes()] == ['POST', 'POST', 'POST', 'POST']  # two 409s, then the create
+
+
+def test_a_real_conflict_after_a_write_fails_saying_what_went_through():
+    api = FakeSet()
+    api.busy_from, api.busy_times = 1, 10
+    with pytest.raises(FailedAfterWrite) as caught:
+        run(api, config=[dict(TCP, pool='db'), dict(TCP, pool='web')])
+    assert str(caught.value).startswith('1 of 2 health check write(s) went through, then: load balancer ')
+    assert [c['pool'] for c in caught.value.result['commands']] == [
+        next(p['id'] for p in api.pools.values() if p['name'] == 'db')]
+
+
+def test_overridden_needs_scope_and_rendered_makes_no_call():
+    with pytest.raises(InputError, match='state overridden needs scope'):
+        run(FakeSet(), 'overridden', [dict(TCP, pool='db')])
+    result = ResourceRun(None, params('rendered', [dict(TCP, pool='db', type='tcp')])).run()
+    assert result == {'changed': False, 'rendered': [{'healthmonitor': dict(TCP, pool_id='db')}]}
+
+
+def test_one_wait_per_balancer_after_its_last_write_and_none_with_wait_false():
+    api = FakeSet()
+    run(api, config=[dict(TCP, pool='db'), dict(TCP, pool='web', type='HTTP')])
+    assert len([c for c in api.calls if 'loadbalancers' in c[1]]) == 1  # two writes, one wait
+    api.calls.clear()
+    run(api, 'deleted', [dict(pool='db'), dict(pool='web')], wait=False)
+    assert [c[0] for c in api.writes()] == ['DELETE', 'DELETE']
+    assert not [c for c in api.calls if 'loadbalancers' in c[1]]
