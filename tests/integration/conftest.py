@@ -7,6 +7,9 @@ Run from the staged collection (``make integration``): ANSIBLE_COLLECTIONS_PATH 
 
 from __future__ import annotations
 
+import contextlib
+import importlib
+import io
 import json
 import os
 import subprocess
@@ -200,3 +203,41 @@ def run_task(elb):
         result['_output'] = outcome.output
         return result
     return run
+
+
+# -- modules in-process (fast enough for sweeps of thousands of cases) -------------------------------------------
+
+class _Captured(Exception):
+    pass
+
+
+def module_argument_spec(name):
+    """A module of the collection and its whole argument spec (connection options included), without a run."""
+    from ansible.module_utils import basic
+    module = importlib.import_module('ansible_collections.hwcloud.elb.plugins.modules.' + name)
+    captured = {}
+
+    def capture(self, argument_spec, **kwargs):
+        captured.update(argument_spec)
+        raise _Captured()
+
+    original = basic.AnsibleModule.__init__
+    basic.AnsibleModule.__init__ = capture
+    try:
+        module.main()
+    except _Captured:
+        pass
+    finally:
+        basic.AnsibleModule.__init__ = original
+    assert captured, 'module %s built no AnsibleModule' % name
+    return module, captured
+
+
+def run_module(module, args):
+    """Run a module in-process with ``args``; return its result (it always exits)."""
+    from ansible.module_utils.testing import patch_module_args
+    out = io.StringIO()
+    with patch_module_args(args), contextlib.redirect_stdout(out):
+        with pytest.raises(SystemExit):
+            module.main()
+    return json.loads(out.getvalue())

@@ -9,16 +9,12 @@ catalogue is by type, so a new option is swept the day it is declared. The roles
 
 from __future__ import annotations
 
-import contextlib
-import importlib
-import io
 import json
 
 import pytest
-from ansible.module_utils import basic
-from ansible.module_utils.testing import patch_module_args
 
-from .conftest import AK, PROJECT_ID, SK
+from .conftest import AK, PROJECT_ID, SK, run_module
+from .conftest import module_argument_spec as module_spec  # (module, whole spec)
 
 # A task each module accepts, the base that one bad option at a time is put into.
 VALID = {
@@ -50,38 +46,6 @@ OVERLONG = 'x' * 5000
 ENDPOINTS = ['127.0.0.1:1234', 'elb.example.internal', 'ftp://elb.example.com', 'http://[::1', 'https://',
              'http://host:99999', 'http://host:0', 'https://elb.example.com/?a=1', 'https://elb.example.com/#f',
              'https://user:secret@elb.example.com', 'https://exa mple.com', 'file:///etc/passwd']
-
-
-class _Captured(Exception):
-    pass
-
-
-def module_spec(name):
-    """The module object and its whole argument spec (connection options included)."""
-    module = importlib.import_module('ansible_collections.hwcloud.elb.plugins.modules.' + name)
-    captured = {}
-
-    def capture(self, argument_spec, **kwargs):
-        captured.update(argument_spec)
-        raise _Captured()
-
-    original = basic.AnsibleModule.__init__
-    basic.AnsibleModule.__init__ = capture
-    try:
-        module.main()
-    except _Captured:
-        pass
-    finally:
-        basic.AnsibleModule.__init__ = original
-    return module, captured
-
-
-def run_module(module, args):
-    out = io.StringIO()
-    with patch_module_args(args), contextlib.redirect_stdout(out):
-        with pytest.raises(SystemExit):
-            module.main()
-    return json.loads(out.getvalue())
 
 
 def cases():

@@ -19,8 +19,8 @@ import re
 
 import pytest
 
-from .conftest import AK, PROJECT_ID, SK
-from .test_properties import CONNECTION, module_options, run_module
+from .conftest import AK, PROJECT_ID, SK, run_module
+from .test_properties import CONNECTION, module_options
 
 VALID = {
     'healthmonitor_v3': dict(pool='demo-http-pool', type='HTTP', delay=5, timeout=3, max_retries=3),

@@ -8,18 +8,14 @@ The modules run in-process (fast enough for hundreds of examples) against the re
 
 from __future__ import annotations
 
-import contextlib
-import importlib
-import io
 import json
 import re
 
 import pytest
-from ansible.module_utils.testing import patch_module_args
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from .conftest import AK, PROJECT_ID, SK
+from .conftest import AK, PROJECT_ID, SK, module_argument_spec, run_module
 
 MODULES = {
     'healthmonitor_v3': ('pool', ['demo-http-pool', 'demo-tcp-pool', 'demo-udp-pool', 'demo-ip-any-port-pool', 'nope']),
@@ -40,34 +36,8 @@ VALUES = st.one_of(
 
 
 def module_options(name):
-    module = importlib.import_module('ansible_collections.hwcloud.elb.plugins.modules.' + name)
-    captured = {}
-
-    class Stop(Exception):
-        pass
-
-    def capture(self, argument_spec, **kwargs):
-        captured.update(argument_spec)
-        raise Stop()
-
-    from ansible.module_utils import basic
-    original = basic.AnsibleModule.__init__
-    basic.AnsibleModule.__init__ = capture
-    try:
-        module.main()
-    except Stop:
-        pass
-    finally:
-        basic.AnsibleModule.__init__ = original
-    return module, sorted(set(captured) - set(CONNECTION))
-
-
-def run_module(module, args):
-    out = io.StringIO()
-    with patch_module_args(args), contextlib.redirect_stdout(out):
-        with pytest.raises(SystemExit):
-            module.main()
-    return json.loads(out.getvalue())
+    module, spec = module_argument_spec(name)
+    return module, sorted(set(spec) - set(CONNECTION))
 
 
 @pytest.mark.parametrize('name', sorted(MODULES))

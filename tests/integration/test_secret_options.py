@@ -13,14 +13,13 @@ or a module's own spec (each such mutation fails ``test_a_secret_given_as_a_task
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 
 import pytest
 import yaml
 
-from .conftest import AK, DOMAIN, PASSWORD, PROJECT_ID, SK, USER, connection_env, run_playbook
+from .conftest import AK, DOMAIN, PASSWORD, PROJECT_ID, SK, USER, connection_env, module_argument_spec, run_playbook
 
 
 def _collection_modules():
@@ -37,27 +36,7 @@ SECURITY_TOKEN = 'security-token-value-0001'
 
 def argument_spec(name):
     """A module's full argument spec, captured from the AnsibleModule it builds (no run)."""
-    module = importlib.import_module('ansible_collections.hwcloud.elb.plugins.modules.' + name)
-    from ansible.module_utils import basic
-    captured = {}
-
-    class Captured(Exception):
-        pass
-
-    def capture(self, argument_spec, **kwargs):
-        captured.update(argument_spec)
-        raise Captured()
-
-    original = basic.AnsibleModule.__init__
-    basic.AnsibleModule.__init__ = capture
-    try:
-        module.main()
-    except Captured:
-        pass
-    finally:
-        basic.AnsibleModule.__init__ = original
-    assert captured, 'module %s built no AnsibleModule' % name
-    return captured
+    return module_argument_spec(name)[1]
 
 
 def secret_options():
