@@ -15,9 +15,10 @@ import requests
 
 from ansible_collections.hwcloud.elb.plugins.module_utils import _signer
 from ansible_collections.hwcloud.elb.plugins.module_utils._auth import AkSkAuth
+from ansible_collections.hwcloud.elb.plugins.module_utils._backoff import Backoff
 from ansible_collections.hwcloud.elb.plugins.module_utils._client import ElbClient
 from ansible_collections.hwcloud.elb.plugins.module_utils._connection import ConnectionSettings
-from ansible_collections.hwcloud.elb.plugins.module_utils._engine import InputError, Reconciler
+from ansible_collections.hwcloud.elb.plugins.module_utils._engine import FailedAfterWrite, InputError, Reconciler
 from ansible_collections.hwcloud.elb.plugins.module_utils._errors import ApiError
 from ansible_collections.hwcloud.elb.plugins.module_utils._family_v3 import FAMILY
 
@@ -46,7 +47,9 @@ class Clock:
 
 def run(api, params, clock=None, diff_mode=False, warnings=None):
     clock = clock or Clock()
-    return Reconciler(FAMILY, api, dict(BASE, **params), diff_mode=diff_mode, sleep=clock.sleep, clock=clock,
+    # The engine's pauses come from the client's backoff (client.backoff): give it this clock, no randomness.
+    api.backoff = lambda **kwargs: Backoff(sleep=clock.sleep, clock=clock, rand=lambda: 1.0, **kwargs)
+    return Reconciler(FAMILY, api, dict(BASE, **params), diff_mode=diff_mode,
                       warn=(warnings if warnings is not None else []).append).run()
 
 
@@ -135,18 +138,21 @@ def test_a_balancer_busy_for_ever_ends_the_task_at_wait_timeout():
     clock = Clock()
     with pytest.raises(ApiError) as caught:
         run(api, dict(TCP, wait_timeout=20), clock=clock)
-    assert caught.value.status == 409 and clock.now <= 20 + 5
-    assert clock.pauses[:5] == [1.0, 2.0, 4.0, 5.0, 5.0]  # kills engine-poll-backoff as well
+    assert caught.value.status == 409 and clock.now <= 20
+    # rand() is 1.0: each pause is the whole step, base 2 s doubling up to the 10 s cap, the last cut at the deadline
+    assert clock.pauses == [2.0, 4.0, 8.0, 6.0]  # kills engine-poll-backoff as well
 
 
 def test_a_balancer_in_error_fails_at_once():
-    """Kills engine-wait-error: ERROR is final; no waiting until the timeout."""
+    """Kills engine-wait-error: ERROR is final; no waiting until the timeout. And engine-failed-after-write-changed:
+    the failure after the write still reports changed (the monitor was created)."""
     api = FakeV3()
     api.lb_status = ['ERROR']
     clock = Clock()
-    with pytest.raises(InputError, match=r'is ERROR now; the health check was written but the balancer did not become ACTIVE\.$'):
+    with pytest.raises(FailedAfterWrite, match=r'The health check was written, but load balancer \S+ is ERROR\.$') as caught:
         run(api, TCP, clock=clock)
     assert clock.pauses == []
+    assert caught.value.result['changed'] is True and caught.value.result['healthmonitor']['id'] in api.monitors
 
 
 def test_a_lower_case_status_counts():
