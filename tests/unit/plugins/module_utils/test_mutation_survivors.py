@@ -13,17 +13,19 @@ import uuid
 import pytest
 import requests
 
-from ansible_collections.hwcloud.elb.plugins.module_utils import _signer
+from ansible_collections.hwcloud.elb.plugins.module_utils import _client, _members, _signer
 from ansible_collections.hwcloud.elb.plugins.module_utils._auth import AkSkAuth
 from ansible_collections.hwcloud.elb.plugins.module_utils._backoff import Backoff
 from ansible_collections.hwcloud.elb.plugins.module_utils._client import ElbClient
 from ansible_collections.hwcloud.elb.plugins.module_utils._connection import ConnectionSettings
 from ansible_collections.hwcloud.elb.plugins.module_utils._engine import FailedAfterWrite, InputError, Reconciler
 from ansible_collections.hwcloud.elb.plugins.module_utils._errors import ApiError
+from ansible_collections.hwcloud.elb.plugins.module_utils._families import FAMILIES
 from ansible_collections.hwcloud.elb.plugins.module_utils._family_v3 import FAMILY
 
 from .fake_elb import FakeV3
 from .test_client import PROJECT, answer, make_client
+from .test_members import wait
 
 F = FAMILY.by_name
 BASE = dict(state='present', wait=True, wait_timeout=30)
@@ -65,6 +67,14 @@ def test_numbers_the_service_answers_as_strings_compare_as_numbers():
     """Kills fields-canonical-int: "5" held by the service is the wanted 5, not a change."""
     assert F['delay'].equal(5, '5', 'TCP') and not F['delay'].equal(5, '6', 'TCP')
     assert F['delay'].canonical('7') == 7
+
+
+def test_control_characters_are_refused_by_the_field_rules_too():
+    """Kills fields-control-problem and fields-control-c1: the roles' filter validates through ``Field.problem``
+    without the module's type checks, so the field rule itself refuses C0, DEL and C1 controls, naming the option."""
+    for bad in ('/a\nb', '/a\x00', '/a\x7f', '/a\x85', '/a\x9f'):
+        problem = F['url_path'].problem(bad, 'HTTP')
+        assert problem and problem.startswith('url_path is ') and 'control character' in problem, bad
 
 
 def test_enums_are_valid_in_any_case():
@@ -163,6 +173,42 @@ def test_a_lower_case_status_counts():
     assert run(api, TCP, clock=clock)['changed'] and clock.pauses == []
 
 
+def test_a_balancer_pending_past_wait_timeout_fails_the_task_at_wait_timeout():
+    """Kills engine-wait-timeout-ok (a wait that timed out counted as success) and engine-wait-deadline (the wait
+    outlasting wait_timeout): the create is reported (changed) and the failure comes at 20 s, not later."""
+    api = FakeV3()
+    api.lb_status = ['PENDING_UPDATE']
+    clock = Clock()
+    with pytest.raises(FailedAfterWrite, match=r'did not become ACTIVE within wait_timeout \(20 s') as caught:
+        run(api, dict(TCP, wait_timeout=20), clock=clock)
+    assert clock.now == pytest.approx(20) and caught.value.result['changed'] is True and len(api.monitors) == 1
+
+
+def test_a_read_failing_during_the_wait_still_reports_the_write():
+    """Kills engine-failed-after-write-api: an API error while waiting for ACTIVE comes after the POST, so the
+    task says changed and what was created (FailedAfterWrite), not a plain API failure."""
+    class BalancerUnreadable(FakeV3):
+        def request(self, method, path, query=None, body=None):
+            if 'loadbalancers' in path:
+                self.calls.append((method, path))
+                raise ApiError('internal error', status=500)
+            return super().request(method, path, query=query, body=body)
+
+    api = BalancerUnreadable()
+    with pytest.raises(FailedAfterWrite, match='The health check was written, but reading load balancer') as caught:
+        run(api, TCP)
+    assert caught.value.result['changed'] is True and caught.value.result['healthmonitor']['id'] in api.monitors
+
+
+def test_a_check_sees_the_values_the_monitor_keeps():
+    """Kills family-effective-current: a task giving only timeout is checked against the monitor's delay."""
+    api = FakeV3()
+    run(api, dict(TCP, delay=5, timeout=3))
+    warnings = []
+    assert run(api, dict(pool='db', timeout=5), warnings=warnings)['changed']
+    assert warnings == ['timeout (5) is not less than delay (5); the service advises a timeout below the delay.']
+
+
 def test_no_diff_without_diff_mode():
     """Kills engine-diff-mode: the result carries a diff only when asked (--diff)."""
     api = FakeV3()
@@ -249,6 +295,12 @@ def test_an_answer_that_is_not_json_is_an_api_error():
         client.get('/x')
 
 
+def test_a_retry_after_in_the_past_is_no_wait():
+    """Kills client-retry-after-floor: a negative delta or a date already past is 0 s, never a negative minimum."""
+    assert _client.retry_after_seconds('-5') == 0.0
+    assert _client.retry_after_seconds('Wed, 21 Oct 2015 07:28:00 GMT') == 0.0
+
+
 def test_the_project_of_the_region_is_the_one_named_so():
     """Kills client-project-by-region: IAM may list other projects; only the region's own counts."""
     client, _sleeps = make_client([answer(200, {'projects': [{'name': 'cn-south-1', 'id': 'p-south'},
@@ -331,3 +383,48 @@ def test_the_hook_signs_the_query_and_dates_in_utc():
     signed = dict((k, v) for k, v in prepared.headers.items() if k.lower() in ('content-type', 'host', 'x-sdk-date'))
     assert prepared.headers['Authorization'] == _signer.sign('AK', 'SK', 'GET', '/v3/p/elb/healthmonitors',
                                                              'id=a&name=x', signed, None)
+
+
+# -- _members ------------------------------------------------------------------------------------------------
+
+def test_pool_member_states_map_to_health():
+    """Kills members-initial-healthy: a member not checked yet (INITIAL) is checking, not healthy."""
+    def health(status):
+        return _members.PoolMembers.record({}, {'id': 'p'}, 'lb', status, None)['health']
+    assert [health(s) for s in ('ONLINE', 'OFFLINE', 'INITIAL', 'NO_MONITOR', 'DISABLED', 'UNKNOWN', 'odd')] == [
+        'healthy', 'unhealthy', 'checking', 'unmonitored', 'unmonitored', 'unknown', 'unknown']
+
+
+def test_classic_member_states_map_to_health():
+    """Kills members-classic-unavailable: UNAVAILABLE is unknown under a checked listener, unmonitored without one."""
+    class Client:
+        @staticmethod
+        def get(path, query=None):
+            return [dict(id=status, address='10.0.0.1', health_status=status)
+                    for status in ('NORMAL', 'ABNORMAL', 'UNAVAILABLE')]
+
+    family = FAMILIES['v1']
+    scope = _members.Scope(family.members, family, {})
+    scope.parents = {'l1': dict(id='l1', name='checked', healthcheck_id='h1', backend_port=80),
+                     'l2': dict(id='l2', name='unchecked', healthcheck_id=None, backend_port=80)}
+    found = dict(((m['listener_id'], m['status']), m['health']) for m in family.members.read(Client(), scope))
+    assert found == {('l1', 'NORMAL'): 'healthy', ('l1', 'ABNORMAL'): 'unhealthy', ('l1', 'UNAVAILABLE'): 'unknown',
+                     ('l2', 'NORMAL'): 'healthy', ('l2', 'ABNORMAL'): 'unhealthy', ('l2', 'UNAVAILABLE'): 'unmonitored'}
+
+
+def test_the_worst_listener_view_of_a_member_counts():
+    """Kills members-worst-listener: a member failing behind one of its listeners is failing, with that reason."""
+    raw = dict(operating_status='ONLINE', status=[
+        dict(listener_id='a', operating_status='ONLINE'),
+        dict(listener_id='b', operating_status='OFFLINE', reason=dict(reason_code='CONNECT_FAILED')),
+        dict(listener_id='c', operating_status='INITIAL')])
+    assert _members.ProjectMembers._health(raw) == ('OFFLINE', dict(code='CONNECT_FAILED', expected=None, received=None))
+
+
+def test_fail_fast_waits_while_the_others_can_still_make_min_healthy():
+    """Kills members-fail-fast-early: one member stuck unhealthy ends the wait only when the rest cannot reach
+    min_healthy; here the third one becomes healthy at 10 s and makes two of three."""
+    def script(now):
+        return [('a', 'healthy'), ('b', 'unhealthy'), ('c', 'checking' if now < 10 else 'healthy')]
+    (members, summary), client, _reader = wait(script, min_healthy='2', wait_timeout=60)
+    assert summary['healthy'] == 2 and summary['unhealthy'] == 1 and client.now >= 10
