@@ -43,7 +43,9 @@ UNITS = ['tests/unit']
 INTEGRATION = ['tests/integration/test_mutation_holes.py', 'tests/integration/test_option_errors.py',
                'tests/integration/test_seed_conformance.py', 'tests/integration/test_properties.py']
 RELIABILITY = 'tests/integration/test_reliability.py::'
-AUTH = ['tests/integration/test_healthmonitor_v3.py::test_each_authentication_method', RELIABILITY + 'test_wrong_keys',
+POOL = 'tests/integration/test_pool_monitors.py'  # the tests v3 and v2 share, once per family
+AUTH = [POOL + '::test_each_authentication_method[v3-aksk]', POOL + '::test_each_authentication_method[v3-password]',
+        POOL + '::test_each_authentication_method[v3-token]', RELIABILITY + 'test_wrong_keys',
         RELIABILITY + 'test_wrong_password', RELIABILITY + 'test_expired_token',
         RELIABILITY + 'test_a_project_the_user_may_not_use']
 RELEVANT = {
@@ -57,13 +59,27 @@ RELEVANT = {
     '_engine.py': [RELIABILITY + 'test_a_lost_create_answer_leaves_exactly_one_monitor',
                    RELIABILITY + 'test_a_create_dropped_before_it_applied_is_made_once',
                    RELIABILITY + 'test_lost_update_and_delete_answers_converge',
-                   'tests/integration/test_healthmonitor_v3.py', 'tests/integration/test_healthcheck_v1.py'],
+                   RELIABILITY + 'test_a_create_that_keeps_failing_is_bounded_and_creates_nothing',
+                   POOL, 'tests/integration/test_healthmonitor_v3.py', 'tests/integration/test_healthcheck_v1.py'],
+    # The declarations the engine runs (lookups, desired values, checks) and the shared retry/poll policy.
+    '_family.py': [POOL, 'tests/integration/test_healthmonitor_v3.py', 'tests/integration/test_healthcheck_v1.py',
+                   'tests/integration/test_healthmonitor_info.py'],
+    '_family_v3.py': [POOL, 'tests/integration/test_healthmonitor_v3.py'],
+    '_checks.py': [POOL, 'tests/integration/test_healthmonitor_v3.py', 'tests/integration/test_healthcheck_v1.py'],
+    '_backoff.py': [RELIABILITY + 'test_transient_faults_are_retried', RELIABILITY + 'test_throttling_by_rate_limit',
+                    RELIABILITY + 'test_a_lost_create_answer_leaves_exactly_one_monitor',
+                    RELIABILITY + 'test_a_create_that_keeps_failing_is_bounded_and_creates_nothing',
+                    RELIABILITY + 'test_a_service_that_keeps_failing_ends_the_task_with_status_code_and_request_id',
+                    POOL + '::test_waits_through_a_pending_balancer',
+                    'tests/integration/test_member_health.py'],
+    '_members.py': ['tests/integration/test_member_health.py', 'tests/integration/test_members_inventory.py'],
+    '_member_health.py': ['tests/integration/test_member_health.py'],
     '_signer.py': AUTH + ['tests/integration/test_healthmonitor_info.py::test_v3_filters_go_to_the_server'],
     '_auth.py': AUTH,
     '_connection.py': ['tests/integration/test_secret_options.py'],
     '_query.py': ['tests/integration/test_healthmonitor_info.py'],
-    '_family_v1.py': ['tests/integration/test_healthcheck_v1.py'],
-    '_family_v2.py': ['tests/integration/test_healthmonitor_v2.py'],
+    '_family_v1.py': ['tests/integration/test_healthcheck_v1.py', 'tests/integration/test_healthmonitor_info.py'],
+    '_family_v2.py': [POOL, 'tests/integration/test_healthmonitor_v2.py'],
 }
 UNIT_TIMEOUT = 120
 INTEGRATION_TIMEOUT = 900

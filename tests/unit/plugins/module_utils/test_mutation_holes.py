@@ -26,7 +26,7 @@ V3_HTTP = dict(pool='web', type='HTTP', delay=5, timeout=3, max_retries=3)
 
 
 def run(family, api, **params):
-    return Reconciler(family, api, dict(BASE, **params), retries=2).run()
+    return Reconciler(family, api, dict(BASE, **params)).run()
 
 
 @pytest.mark.parametrize('family, name, value, monitor_type', [

@@ -13,17 +13,19 @@ import uuid
 import pytest
 import requests
 
-from ansible_collections.hwcloud.elb.plugins.module_utils import _signer
-from ansible_collections.hwcloud.elb.plugins.module_utils._backoff import Backoff
+from ansible_collections.hwcloud.elb.plugins.module_utils import _client, _members, _signer
 from ansible_collections.hwcloud.elb.plugins.module_utils._auth import AkSkAuth
+from ansible_collections.hwcloud.elb.plugins.module_utils._backoff import Backoff
 from ansible_collections.hwcloud.elb.plugins.module_utils._client import ElbClient
 from ansible_collections.hwcloud.elb.plugins.module_utils._connection import ConnectionSettings
 from ansible_collections.hwcloud.elb.plugins.module_utils._engine import FailedAfterWrite, InputError, Reconciler
 from ansible_collections.hwcloud.elb.plugins.module_utils._errors import ApiError
+from ansible_collections.hwcloud.elb.plugins.module_utils._families import FAMILIES
 from ansible_collections.hwcloud.elb.plugins.module_utils._family_v3 import FAMILY
 
 from .fake_elb import FakeV3
 from .test_client import PROJECT, answer, make_client
+from .test_members import wait
 
 F = FAMILY.by_name
 BASE = dict(state='present', wait=True, wait_timeout=30)
@@ -47,9 +49,9 @@ class Clock:
 
 def run(api, params, clock=None, diff_mode=False, warnings=None):
     clock = clock or Clock()
-    # the engine's pauses come from the client's backoff policy: here one on the fake clock
-    api.backoff = lambda **kwargs: Backoff(sleep=clock.sleep, clock=clock, **kwargs)
-    return Reconciler(FAMILY, api, dict(BASE, **params), diff_mode=diff_mode, retries=2,
+    # The engine's pauses come from the client's backoff (client.backoff): give it this clock, no randomness.
+    api.backoff = lambda **kwargs: Backoff(sleep=clock.sleep, clock=clock, rand=lambda: 1.0, **kwargs)
+    return Reconciler(FAMILY, api, dict(BASE, **params), diff_mode=diff_mode,
                       warn=(warnings if warnings is not None else []).append).run()
 
 
@@ -65,6 +67,14 @@ def test_numbers_the_service_answers_as_strings_compare_as_numbers():
     """Kills fields-canonical-int: "5" held by the service is the wanted 5, not a change."""
     assert F['delay'].equal(5, '5', 'TCP') and not F['delay'].equal(5, '6', 'TCP')
     assert F['delay'].canonical('7') == 7
+
+
+def test_control_characters_are_refused_by_the_field_rules_too():
+    """Kills fields-control-problem and fields-control-c1: the roles' filter validates through ``Field.problem``
+    without the module's type checks, so the field rule itself refuses C0, DEL and C1 controls, naming the option."""
+    for bad in ('/a\nb', '/a\x00', '/a\x7f', '/a\x85', '/a\x9f'):
+        problem = F['url_path'].problem(bad, 'HTTP')
+        assert problem and problem.startswith('url_path is ') and 'control character' in problem, bad
 
 
 def test_enums_are_valid_in_any_case():
@@ -138,20 +148,21 @@ def test_a_balancer_busy_for_ever_ends_the_task_at_wait_timeout():
     clock = Clock()
     with pytest.raises(ApiError) as caught:
         run(api, dict(TCP, wait_timeout=20), clock=clock)
-    assert caught.value.status == 409 and clock.now <= 20  # the last pause is cut to the deadline
-    # jittered exponential pauses (1-2, 2-4, 4-8 s, then at most 5-10 s): kills the poll-backoff mutations as well
-    bounds = [(1.0, 2.0), (2.0, 4.0), (4.0, 8.0), (5.0, 10.0)]
-    assert all(low <= pause <= high for (low, high), pause in zip(bounds, clock.pauses[:3]))
+    assert caught.value.status == 409 and clock.now <= 20
+    # rand() is 1.0: each pause is the whole step, base 2 s doubling up to the 10 s cap, the last cut at the deadline
+    assert clock.pauses == [2.0, 4.0, 8.0, 6.0]  # kills engine-poll-backoff as well
 
 
 def test_a_balancer_in_error_fails_at_once():
-    """Kills engine-wait-error: ERROR is final; no waiting until the timeout."""
+    """Kills engine-wait-error: ERROR is final; no waiting until the timeout. And engine-failed-after-write-changed:
+    the failure after the write still reports changed (the monitor was created)."""
     api = FakeV3()
     api.lb_status = ['ERROR']
     clock = Clock()
-    with pytest.raises(FailedAfterWrite, match=r'The health check was written, but load balancer \S+ is ERROR\.$'):
+    with pytest.raises(FailedAfterWrite, match=r'The health check was written, but load balancer \S+ is ERROR\.$') as caught:
         run(api, TCP, clock=clock)
     assert clock.pauses == []
+    assert caught.value.result['changed'] is True and caught.value.result['healthmonitor']['id'] in api.monitors
 
 
 def test_a_lower_case_status_counts():
@@ -160,6 +171,42 @@ def test_a_lower_case_status_counts():
     api.lb_status = ['active']
     clock = Clock()
     assert run(api, TCP, clock=clock)['changed'] and clock.pauses == []
+
+
+def test_a_balancer_pending_past_wait_timeout_fails_the_task_at_wait_timeout():
+    """Kills engine-wait-timeout-ok (a wait that timed out counted as success) and engine-wait-deadline (the wait
+    outlasting wait_timeout): the create is reported (changed) and the failure comes at 20 s, not later."""
+    api = FakeV3()
+    api.lb_status = ['PENDING_UPDATE']
+    clock = Clock()
+    with pytest.raises(FailedAfterWrite, match=r'did not become ACTIVE within wait_timeout \(20 s') as caught:
+        run(api, dict(TCP, wait_timeout=20), clock=clock)
+    assert clock.now == pytest.approx(20) and caught.value.result['changed'] is True and len(api.monitors) == 1
+
+
+def test_a_read_failing_during_the_wait_still_reports_the_write():
+    """Kills engine-failed-after-write-api: an API error while waiting for ACTIVE comes after the POST, so the
+    task says changed and what was created (FailedAfterWrite), not a plain API failure."""
+    class BalancerUnreadable(FakeV3):
+        def request(self, method, path, query=None, body=None):
+            if 'loadbalancers' in path:
+                self.calls.append((method, path))
+                raise ApiError('internal error', status=500)
+            return super().request(method, path, query=query, body=body)
+
+    api = BalancerUnreadable()
+    with pytest.raises(FailedAfterWrite, match='The health check was written, but reading load balancer') as caught:
+        run(api, TCP)
+    assert caught.value.result['changed'] is True and caught.value.result['healthmonitor']['id'] in api.monitors
+
+
+def test_a_check_sees_the_values_the_monitor_keeps():
+    """Kills family-effective-current: a task giving only timeout is checked against the monitor's delay."""
+    api = FakeV3()
+    run(api, dict(TCP, delay=5, timeout=3))
+    warnings = []
+    assert run(api, dict(pool='db', timeout=5), warnings=warnings)['changed']
+    assert warnings == ['timeout (5) is not less than delay (5); the service advises a timeout below the delay.']
 
 
 def test_no_diff_without_diff_mode():
@@ -248,12 +295,58 @@ def test_an_answer_that_is_not_json_is_an_api_error():
         client.get('/x')
 
 
+def test_a_retry_after_in_the_past_is_no_wait():
+    """Kills client-retry-after-floor: a negative delta or a date already past is 0 s, never a negative minimum."""
+    assert _client.retry_after_seconds('-5') == 0.0
+    assert _client.retry_after_seconds('Wed, 21 Oct 2015 07:28:00 GMT') == 0.0
+
+
 def test_the_project_of_the_region_is_the_one_named_so():
     """Kills client-project-by-region: IAM may list other projects; only the region's own counts."""
     client, _sleeps = make_client([answer(200, {'projects': [{'name': 'cn-south-1', 'id': 'p-south'},
                                                              {'name': 'cn-north-4', 'id': 'p-north'}]})],
                                   project_id=None, region='cn-north-4', auth_url='https://iam.example.com/v3')
     assert client.project_id == 'p-north'
+
+
+# -- _connection ---------------------------------------------------------------------------------------------
+
+def problems(**options):
+    params = dict(access_key='AK', secret_key='SK', project_id=PROJECT, elb_endpoint='https://elb.example.com')
+    params.update(options)
+    return ConnectionSettings(params, environ={}).problems()
+
+
+def test_an_endpoint_speaks_http_or_https():
+    """Kills connection-endpoint-scheme: an ftp:// endpoint (a host, no query) is refused for its scheme."""
+    assert problems() == []
+    assert problems(elb_endpoint='http://127.0.0.1:8080/elb') == []
+    found = problems(elb_endpoint='ftp://elb.example.com')
+    assert len(found) == 1 and 'elb_endpoint (HW_ELB_ENDPOINT)' in found[0] and 'http:// or https://' in found[0]
+
+
+def test_an_endpoint_on_port_0_or_with_credentials_is_refused():
+    """Kills connection-port-zero and connection-userinfo (whose message must not repeat the password)."""
+    assert problems(elb_endpoint='https://elb.example.com:0') == [
+        "elb_endpoint (HW_ELB_ENDPOINT) is 'https://elb.example.com:0'; port 0 cannot be connected to"]
+    found = problems(auth_url='https://user:s3cret@iam.example.com/v3')
+    assert len(found) == 1 and 'auth_url (HW_AUTH_URL) holds a user name or password' in found[0]
+    assert 's3cret' not in found[0]
+
+
+def test_retries_and_timeout_have_bounds_on_both_sides():
+    """Kills connection-retries-bound (no upper bound) and connection-timeout-zero (0 s taken)."""
+    assert problems(api_retries=20, api_timeout=600) == []
+    assert problems(api_retries=0, api_timeout=0.5) == []
+    assert len(problems(api_retries=21)) == 1 and 'api_retries' in problems(api_retries=21)[0]
+    assert len(problems(api_timeout=0)) == 1 and 'api_timeout' in problems(api_timeout=0)[0]
+
+
+def test_a_project_id_is_checked_whole():
+    """Kills connection-project-id-fullmatch: it becomes part of every URL path, so a valid prefix is not enough."""
+    assert problems(project_id='0123abcd_-') == []
+    for bad in ('abc/../x', 'abc def', 'x' * 65):
+        assert len(problems(project_id=bad)) == 1 and 'project_id' in problems(project_id=bad)[0]
 
 
 # -- _signer and _auth ---------------------------------------------------------------------------------
@@ -290,3 +383,48 @@ def test_the_hook_signs_the_query_and_dates_in_utc():
     signed = dict((k, v) for k, v in prepared.headers.items() if k.lower() in ('content-type', 'host', 'x-sdk-date'))
     assert prepared.headers['Authorization'] == _signer.sign('AK', 'SK', 'GET', '/v3/p/elb/healthmonitors',
                                                              'id=a&name=x', signed, None)
+
+
+# -- _members ------------------------------------------------------------------------------------------------
+
+def test_pool_member_states_map_to_health():
+    """Kills members-initial-healthy: a member not checked yet (INITIAL) is checking, not healthy."""
+    def health(status):
+        return _members.PoolMembers.record({}, {'id': 'p'}, 'lb', status, None)['health']
+    assert [health(s) for s in ('ONLINE', 'OFFLINE', 'INITIAL', 'NO_MONITOR', 'DISABLED', 'UNKNOWN', 'odd')] == [
+        'healthy', 'unhealthy', 'checking', 'unmonitored', 'unmonitored', 'unknown', 'unknown']
+
+
+def test_classic_member_states_map_to_health():
+    """Kills members-classic-unavailable: UNAVAILABLE is unknown under a checked listener, unmonitored without one."""
+    class Client:
+        @staticmethod
+        def get(path, query=None):
+            return [dict(id=status, address='10.0.0.1', health_status=status)
+                    for status in ('NORMAL', 'ABNORMAL', 'UNAVAILABLE')]
+
+    family = FAMILIES['v1']
+    scope = _members.Scope(family.members, family, {})
+    scope.parents = {'l1': dict(id='l1', name='checked', healthcheck_id='h1', backend_port=80),
+                     'l2': dict(id='l2', name='unchecked', healthcheck_id=None, backend_port=80)}
+    found = dict(((m['listener_id'], m['status']), m['health']) for m in family.members.read(Client(), scope))
+    assert found == {('l1', 'NORMAL'): 'healthy', ('l1', 'ABNORMAL'): 'unhealthy', ('l1', 'UNAVAILABLE'): 'unknown',
+                     ('l2', 'NORMAL'): 'healthy', ('l2', 'ABNORMAL'): 'unhealthy', ('l2', 'UNAVAILABLE'): 'unmonitored'}
+
+
+def test_the_worst_listener_view_of_a_member_counts():
+    """Kills members-worst-listener: a member failing behind one of its listeners is failing, with that reason."""
+    raw = dict(operating_status='ONLINE', status=[
+        dict(listener_id='a', operating_status='ONLINE'),
+        dict(listener_id='b', operating_status='OFFLINE', reason=dict(reason_code='CONNECT_FAILED')),
+        dict(listener_id='c', operating_status='INITIAL')])
+    assert _members.ProjectMembers._health(raw) == ('OFFLINE', dict(code='CONNECT_FAILED', expected=None, received=None))
+
+
+def test_fail_fast_waits_while_the_others_can_still_make_min_healthy():
+    """Kills members-fail-fast-early: one member stuck unhealthy ends the wait only when the rest cannot reach
+    min_healthy; here the third one becomes healthy at 10 s and makes two of three."""
+    def script(now):
+        return [('a', 'healthy'), ('b', 'unhealthy'), ('c', 'checking' if now < 10 else 'healthy')]
+    (members, summary), client, _reader = wait(script, min_healthy='2', wait_timeout=60)
+    assert summary['healthy'] == 2 and summary['unhealthy'] == 1 and client.now >= 10
