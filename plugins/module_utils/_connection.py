@@ -46,9 +46,6 @@ CONNECTION_ARGUMENT_SPEC = dict(
     api_retries=dict(type='int', fallback=(env_fallback, ['HW_MAX_RETRIES'])),
 )
 
-SECRET_OPTIONS = ('secret_key', 'security_token', 'auth_token', 'password')
-
-
 class ConnectionSettings:
     """The connection options of one module run, with endpoints and defaults resolved."""
 
