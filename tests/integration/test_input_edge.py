@@ -10,8 +10,10 @@ catalogue is by type, so a new option is swept the day it is declared. The roles
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
+import yaml
 
 from .conftest import AK, PROJECT_ID, SK, run_module
 from .conftest import module_argument_spec as module_spec  # (module, whole spec)
@@ -74,7 +76,10 @@ def cases():
 
 
 def test_the_sweep_covers_every_option_of_every_module():
-    """Guards the sweep itself: an option without bad values would silently escape it."""
+    """Guards the sweep itself: a module, or an option without bad values, would silently escape it."""
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    with open(os.path.join(root, 'meta', 'runtime.yml'), encoding='utf-8') as handle:
+        assert set(VALID) == set(yaml.safe_load(handle)['action_groups']['all'])
     swept = set((name, option) for name, option, _value in (case.values for case in cases()))
     for name in VALID:
         assert set((name, option) for option in module_spec(name)[1]) <= swept
