@@ -46,6 +46,7 @@ CONNECTION_ARGUMENT_SPEC = dict(
     api_retries=dict(type='int', fallback=(env_fallback, ['HW_MAX_RETRIES'])),
 )
 
+
 class ConnectionSettings:
     """The connection options of one module run, with endpoints and defaults resolved."""
 
