@@ -8,23 +8,9 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.hwcloud.elb.plugins.module_utils import _member_traffic, _members
-from ansible_collections.hwcloud.elb.plugins.module_utils._backoff import Backoff
 from ansible_collections.hwcloud.elb.plugins.module_utils._families import FAMILIES
 
-
-class FakeClient:
-    def __init__(self):
-        self.now = 0.0
-
-    def clock(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.now += seconds
-
-    def backoff(self, deadline=None, budget=None, base=0.5, cap=20.0):
-        return Backoff(base=base, cap=cap, budget=budget, deadline=deadline, sleep=self.sleep, clock=self.clock,
-                       rand=lambda: 1.0)
+from .fake_client import FakeClient
 
 
 def params(**given):

@@ -7,26 +7,12 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.hwcloud.elb.plugins.module_utils import _members
-from ansible_collections.hwcloud.elb.plugins.module_utils._backoff import Backoff
 from ansible_collections.hwcloud.elb.plugins.module_utils._families import FAMILIES
 from ansible_collections.hwcloud.elb.plugins.module_utils._family import InputError
 
+from .fake_client import FakeClient
+
 BAD = {'code': 'RESPONSE_MISMATCH', 'expected': '200-204', 'received': '500'}
-
-
-class FakeClient:
-    def __init__(self):
-        self.now = 0.0
-
-    def clock(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.now += seconds
-
-    def backoff(self, deadline=None, budget=None, base=0.5, cap=20.0):
-        return Backoff(base=base, cap=cap, budget=budget, deadline=deadline, sleep=self.sleep, clock=self.clock,
-                       rand=lambda: 1.0)
 
 
 class ScriptedReader:
