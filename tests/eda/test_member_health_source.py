@@ -188,7 +188,7 @@ async def test_a_wrong_secret_ends_the_source_with_an_error_naming_no_secret(elb
         await asyncio.wait_for(member_health.main(asyncio.Queue(), dict(connection(elb), secret_key=secret, **FAST)),
                                timeout=DEADLINE)
     message = str(failure.value)
-    assert 'HTTP 401' in message and 'credentials' in message and 'after a fresh login' in message
+    assert 'HTTP 401' in message and 'credentials' in message and 'twice in a row' in message
     assert secret not in message and secret[:8] not in message
     assert len(elb.calls(['GET'])) == 2  # refused, then refused again with a fresh session: no more
 

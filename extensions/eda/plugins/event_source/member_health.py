@@ -278,7 +278,7 @@ class MemberHealthSource:
         try:
             return ElbClient(self.settings, sleep=self._sleep)
         except CredentialError as err:
-            raise SourceError('%s: %s' % (NAME, err))
+            raise SourceError('%s: %s' % (NAME, err)) from err
 
     def _sleep(self, seconds):
         """The client's pause between retries: ends early, and ends the poll, when the source is cancelled."""
@@ -297,12 +297,12 @@ class MemberHealthSource:
                     self._resolve()
                 members = self.scope.read(self.client)
             except (CredentialError, InputError) as err:
-                raise SourceError('%s: %s' % (NAME, err))
+                raise SourceError('%s: %s' % (NAME, err)) from err
             except ApiError as err:
                 if err.status in AUTH_STATUSES:
                     if attempt == 2:
-                        raise SourceError('%s stops: the service refused the credentials again after a fresh login: '
-                                          '%s' % (NAME, err))
+                        raise SourceError('%s stops: the service refused the credentials twice in a row, the second '
+                                          'time from a fresh session: %s' % (NAME, err)) from err
                     # An expired token (password login) or a passing refusal: log in again and retry once.
                     self.client.session.close()
                     self.client = self._new_client()
