@@ -42,7 +42,7 @@ def member_list_gets(elb):
 
 async def wait_for_polls(elb, count):
     """Until the source has read the members ``count`` times since the last stats reset."""
-    for _ in range(DEADLINE * 20):
+    for _tick in range(DEADLINE * 20):
         if len(await asyncio.to_thread(member_list_gets, elb)) >= count:
             return
         await asyncio.sleep(0.05)
@@ -139,7 +139,7 @@ async def test_fifty_members_cost_one_list_call_per_poll(elb, sources, monkeypat
         monkeypatch.setenv(name, value)
     elb.reset_stats()
     task, queue = sources.start(dict(pool='demo-http-pool', emit='all', **FAST))
-    snapshot = [await next_event(queue) for _ in range(50)]
+    snapshot = [await next_event(queue) for _member in range(50)]
     assert sorted(event['meta']['hosts'] for event in snapshot) == sorted(ELSEWHERE % i for i in range(50))
     assert {(e['hwcloud_elb']['previous'], e['hwcloud_elb']['health']) for e in snapshot} == {(None, 'unknown')}
     await wait_for_polls(elb, 5)
@@ -164,7 +164,7 @@ async def test_a_503_storm_costs_no_event_and_no_crash(elb, backends, sources):
     await wait_for_polls(elb, 1)
     await admin(elb, 'POST', 'faults', {'rules': [{'method': 'GET', 'path': r'/elb/members$', 'status': 503,
                                                    'times': 8}]})
-    for _ in range(DEADLINE * 20):
+    for _tick in range(DEADLINE * 20):
         if not (await admin(elb, 'GET', 'faults'))['rules']:
             break  # all 8 answered 503: four polls failed (api_retries 1: two tries each)
         await asyncio.sleep(0.05)
@@ -287,3 +287,35 @@ def test_documentation_matches_the_argument_spec():
         assert doc.get('choices') == spec.get('choices'), name
         assert doc.get('aliases') == spec.get('aliases'), name
         assert doc.get('elements') == spec.get('elements'), name
+
+
+def offline_source(**args):
+    """A source whose client is never used (nothing here calls the service)."""
+    return member_health.MemberHealthSource(member_health.parse_arguments(dict(
+        elb_endpoint='https://elb.example', access_key='a', secret_key='s', **args)))
+
+
+def record(ident, health, pool='p1'):
+    return dict(id=ident, address='127.0.0.%d' % ident, protocol_port=80, pool_id=pool, pool_name=pool,
+                health=health, status=None, reason=None)
+
+
+def test_changes_appearing_and_disappearing_members():
+    source = offline_source()
+    assert source._changes([record(1, 'healthy'), record(1, 'healthy', pool='p2')]) == []  # pylint: disable=protected-access
+    # The same backend in two pools is two members; a new one is announced with previous null; a gone one is not.
+    events = source._changes([record(1, 'unhealthy'), record(2, 'checking')])  # pylint: disable=protected-access
+    assert [(e['meta']['hosts'], e['hwcloud_elb']['pool'], e['hwcloud_elb']['previous'], e['hwcloud_elb']['health'])
+            for e in events] == [('127.0.0.1', 'p1', 'healthy', 'unhealthy'), ('127.0.0.2', 'p1', None, 'checking')]
+    assert source._changes([record(1, 'unhealthy'), record(2, 'checking')]) == []  # pylint: disable=protected-access
+
+
+def test_the_pause_grows_from_the_interval_after_failed_polls_and_is_capped():
+    source = offline_source(interval=10)
+    assert source.pause() == 10
+    source.failed_polls = 4  # the step is 10 * 2**3: half of it fixed, half jitter
+    assert 40 <= source.pause() <= 80
+    source.failed_polls = 10 ** 6
+    assert 150 <= source.pause() <= member_health.FAILED_POLL_CAP
+    source.failed_polls = 0
+    assert source.pause() == 10

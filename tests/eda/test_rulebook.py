@@ -68,8 +68,8 @@ class Rulebook:
             if self.output().count(text) >= count:
                 return
             if self.process.poll() is not None:
-                pytest.fail('ansible-rulebook ended (rc %s) before %r:\n%s' % (self.process.returncode, text,
-                                                                              self.output()))
+                pytest.fail('ansible-rulebook ended (rc %s) before %r:\n%s'
+                            % (self.process.returncode, text, self.output()))
             time.sleep(0.2)
         pytest.fail('no %r within %d s:\n%s' % (text, DEADLINE, self.output()))
 

@@ -28,7 +28,7 @@ description:
   - "An event - C({hwcloud_elb: {member, previous, health, reason, pool, listener, loadbalancer, message},
     meta: {hosts: <the member's address>}}); C(member) is the record M(hwcloud.elb.member_health_info) returns."
   - API errors are retried with the collection's jittered backoff. A poll that still fails emits nothing and
-    the source tries again later; credentials refused twice in a row (a fresh login in between) end the source,
+    the source tries again later; credentials refused twice in a row (a fresh session in between) end the source,
     and with it the rulebook, with a message that names no secret.
 version_added: 0.1.0
 options:
@@ -343,7 +343,7 @@ class MemberHealthSource:
         if not self.failed_polls:
             return interval
         backoff = Backoff(base=interval, cap=max(interval, FAILED_POLL_CAP))
-        return max(interval, backoff.delay(self.failed_polls - 1))
+        return max(interval, backoff.delay(min(self.failed_polls - 1, 30)))  # 2**30 steps: far past the cap
 
 
 async def main(queue, args):
