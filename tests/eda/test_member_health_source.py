@@ -11,6 +11,7 @@ and every source task is cancelled on every exit path (the ``sources`` fixture).
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 
 import pytest
@@ -18,11 +19,13 @@ import yaml
 
 from ansible_collections.hwcloud.elb.extensions.eda.plugins.event_source import member_health
 
-from integration.conftest import AK, PROJECT_ID, SK, connection_env
+from integration.conftest import AK, PROJECT_ID, ROOT, SK, connection_env, run_playbook
 
 V3 = '/v3/{project_id}/elb'
 V2 = '/v2.0/lbaas'
+V1 = '/v1.0/{project_id}/elbaas'
 ELSEWHERE = '10.0.1.%d'  # never probed (not loopback): the service reports UNKNOWN
+PLAYBOOK = os.path.join(ROOT, 'playbooks', 'backend_unhealthy.yml')
 FAST = dict(interval=0.1, min_interval=0.1, api_retries=1)
 DEADLINE = 30  # seconds any single wait may take before the test fails
 
@@ -37,7 +40,7 @@ async def admin(elb, method, path, body=None):
 
 
 def member_list_gets(elb):
-    return [c for c in elb.calls(['GET']) if re.search(r'/elb/members$|/statuses$', c[1])]
+    return [c for c in elb.calls(['GET']) if re.search(r'/members$|/statuses$', c[1])]
 
 
 async def wait_for_polls(elb, count):
@@ -245,6 +248,35 @@ async def test_v2_reads_each_balancers_status_tree_once_per_poll(elb, backends, 
     assert event['hwcloud_elb']['reason'] is None and event['hwcloud_elb']['pool'] == 'shared-http-pool'
     assert not task.done()
     assert not [c for c in elb.calls(['GET']) if re.search(r'/members/[^/]+$', c[1])]
+
+
+@pytest.mark.asyncio
+async def test_v1_reads_each_listeners_members_once_per_poll(elb, backends, sources):
+    web = backends.http(200)
+    elb.admin('POST', 'config', {'probe_background': False, 'probe_time_scale': 0.2})
+    listener = elb.api('GET', V1 + '/listeners?name=classic-http-listener')[0]
+    elb.api('POST', V1 + '/healthcheck', {'listener_id': listener['id'], 'healthcheck_protocol': 'HTTP',
+                                          'healthcheck_connect_port': web.port, 'healthcheck_interval': 1,
+                                          'healthcheck_timeout': 1, 'healthy_threshold': 1, 'unhealthy_threshold': 1})
+    elb.api('POST', '%s/listeners/%s/members' % (V1, listener['id']), [{'server_id': 'srv-1', 'address': '127.0.0.1'}])
+    await probe(elb)
+    elb.reset_stats()
+    task, queue = sources.start(dict(connection(elb), api_version='v1', listener='classic-http-listener', **FAST))
+    await wait_for_polls(elb, 2)
+    web.status = 500
+    await probe(elb)
+    event = await next_event(queue)
+    change = event['hwcloud_elb']
+    assert (change['previous'], change['health'], change['member']['status']) == ('healthy', 'unhealthy', 'ABNORMAL')
+    assert (change['listener'], change['pool'], change['member']['instance_id']) == ('classic-http-listener', None,
+                                                                                     'srv-1')
+    assert event['meta'] == {'hosts': '127.0.0.1'} and not task.done()
+
+    # The example rulebook's playbook on this event (as run_playbook passes it): the classic path, by listener.
+    run = await asyncio.to_thread(run_playbook, PLAYBOOK, env=connection_env(elb), extra_vars={'ansible_eda': {
+        'event': event}}, inventory='127.0.0.1 ansible_connection=local\n')
+    assert run.returncode == 0, run.output
+    assert '127.0.0.1:8080 in classic-http-listener is unhealthy (ABNORMAL)' in run.output, run.output
 
 
 @pytest.mark.parametrize('args, expected', [
