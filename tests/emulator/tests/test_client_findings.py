@@ -164,6 +164,17 @@ def test_pool_created_on_a_listener_keeps_it_when_the_default_moves(api):
     assert sorted(tree_listeners(api, V3, V3_LB)[lid]) == sorted([bound, V3_TCP])
 
 
+def test_v3_pool_without_a_balancer_joins_the_listeners(api):
+    """A v3 pool may have no balancer; as the default pool of a listener it is on the listener's, like one created on it."""
+    loose = ok(api.signed("POST", V3 + "/pools", body={"pool": {"protocol": "TCP", "lb_algorithm": "ROUND_ROBIN"}}), 201)["pool"]
+    assert loose["loadbalancers"] == []
+    lid = ok(api.signed("POST", V3 + "/listeners", body=listener_body(V3_LB, default_pool_id=loose["id"])), 201)["listener"]["id"]
+    shown = ok(api.signed("GET", V3 + "/pools/" + loose["id"]))["pool"]
+    assert shown["loadbalancers"] == [{"id": V3_LB}] and shown["listeners"] == [{"id": lid}]
+    assert tree_listeners(api, V3, V3_LB)[lid] == [loose["id"]]
+    assert loose["id"] in [p["id"] for p in ok(api.signed("GET", V3 + "/loadbalancers/" + V3_LB))["loadbalancer"]["pools"]]
+
+
 def test_sdk_v3_member_status_follows_the_listener_default_pool(sdk3):
     member = sdk3.create_member(m3.CreateMemberRequest(V3_TCP, m3.CreateMemberRequestBody(
         member=m3.CreateMemberOption(address="10.0.0.5", protocol_port=3306)))).member
