@@ -387,8 +387,8 @@ class DataPlane:
                     item.clients.add(conn)
                     self._threads += 1
             if not admitted:
-                self.counters.failed(item.id, "reset")
                 client.close()
+                self.counters.failed(item.id, "reset")
                 continue
             self.counters.listener_add(item.id, "connections")
             threading.Thread(target=self._serve, args=(conn,), name="data-plane-conn", daemon=True).start()
