@@ -55,7 +55,7 @@ def timed_gets(port, count):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     out = []
     try:
-        for _ in range(count):
+        for _request in range(count):
             began = time.perf_counter()
             conn.request("GET", "/")
             resp = conn.getresponse()

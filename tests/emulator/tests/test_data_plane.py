@@ -96,7 +96,7 @@ def get(address, path="/", count=1, method="GET", body=None, headers=None):
     conn = http.client.HTTPConnection(*address, timeout=10)
     out = []
     try:
-        for _ in range(count):
+        for _request in range(count):
             conn.request(method, path, body=body, headers=headers or {})
             resp = conn.getresponse()
             out.append((resp.status, dict(resp.getheaders()), resp.read()))
@@ -162,7 +162,7 @@ def test_http_forwards_answer_and_keeps_client_connection_alive(plane, backends)
         assert (resp.status, resp.read()) == (201, b"hello world")
         assert resp.getheader("X-Backend-Port") == str(backend.port)
         assert resp.getheader("Connection") is None  # the member's "close" is hop-by-hop: the client keeps its connection
-        for _ in range(2):
+        for _request in range(2):
             conn.request("GET", "/again")
             again = conn.getresponse()
             assert (again.status, again.read()) == (201, b"hello ")
@@ -177,7 +177,7 @@ def test_http_forwards_answer_and_keeps_client_connection_alive(plane, backends)
 
 def test_weighted_round_robin_follows_the_weights(plane, backends):
     lid, pid = listener_with_pool(plane)
-    started = [backends.http() for _ in range(3)]
+    started = [backends.http() for _backend in range(3)]
     ids = [add_member(plane, pid, b.port, weight=w) for b, w in zip(started, (1, 2, 3))]
     answers = get(address_of(plane, lid), count=600)
     assert {status for status, _h, _b in answers} == {200}
@@ -358,7 +358,7 @@ def test_300_concurrent_connections_hold_the_256_bound(plane, backends):
     address = address_of(plane, lid)
     clients = []
     try:
-        for _ in range(300):
+        for _client in range(300):
             clients.append(socket.create_connection(address, timeout=5))
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
@@ -466,7 +466,7 @@ def test_slow_start_ramps_a_new_member_weight_linearly(app, backends):
         now = time.monotonic()
         app.prober.health[("v3", settled)].since = now - 1000
         app.prober.health[("v3", newcomer)].since = now - elapsed_s
-        chosen = [app.dataplane.pick(item).member_id for _ in range(picks)]
+        chosen = [app.dataplane.pick(item).member_id for _pick in range(picks)]
         return chosen.count(newcomer) / picks
 
     first_decile = share_after(5)  # halfway through the first tenth of the 100 s ramp: weight 0.5 of 10
