@@ -139,11 +139,20 @@ def test_off_by_default_then_on_follows_listeners_and_off_closes(api):
     assert api.admin("GET", "data-plane").json() == {"enabled": False, "listeners": {}}
 
 
-def test_start_flag_turns_it_on(start_emulator):
+def test_start_flag_turns_it_on_and_sigterm_closes_every_connection(start_emulator, backends):
     emu = start_emulator("--data-plane")
     assert emu.api.admin("GET", "config").json()["data_plane"] is True
     assert emu.api.admin("POST", "reset").status_code == 200
     assert emu.api.admin("GET", "data-plane").json()["enabled"] is True  # a reset keeps the start value
+    lid, pid = listener_with_pool(emu.api, "TCP")
+    add_member(emu.api, pid, backends.echo().port)
+    address = address_of(emu.api, lid)
+    with socket.create_connection(address, timeout=5) as client:
+        assert echo(client) == b"ping"
+        assert emu.stop() == 0
+        assert closed_by_balancer(client)
+    with pytest.raises(OSError):
+        socket.create_connection(address, timeout=2).close()
 
 
 # --- HTTP (layer 7) ----------------------------------------------------------------------------
