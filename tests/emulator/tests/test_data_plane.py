@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import http.client
 import socket
+import threading
 import time
 
 import pytest
@@ -339,8 +340,8 @@ def test_offline_member_connections_are_cut_at_once_without_drain(plane, backend
 
 
 def test_offline_member_connections_are_kept_until_the_drain_timeout(plane, backends):
-    # 40 s x 0.05 = 2 s of drain
-    address, health = offline_tcp_member(plane, backends, pool={"connection_drain": {"enable": True, "timeout": 40}})
+    # 80 s x 0.05 = 4 s of drain
+    address, health = offline_tcp_member(plane, backends, pool={"connection_drain": {"enable": True, "timeout": 80}})
     with socket.create_connection(address, timeout=5) as client:
         assert echo(client) == b"ping"
         health.stop()
@@ -458,6 +459,17 @@ class _FakeListenSocket:
     @staticmethod
     def getsockname():
         return ("127.0.0.1", 0)
+
+
+def test_off_costs_no_thread_and_stop_ends_them(app):
+    def plane_threads():
+        return [t for t in threading.enumerate() if t.name.startswith("data-plane")]
+    assert not app.dataplane.enabled and plane_threads() == []
+    _in_process_listener(app)
+    app.dataplane.start()
+    assert app.dataplane.enabled and len(plane_threads()) == 1 and len(app.dataplane.view()["listeners"]) == 1
+    app.dataplane.stop()
+    assert not app.dataplane.enabled and plane_threads() == []
 
 
 def test_slow_start_ramps_a_new_member_weight_linearly(app, backends):
