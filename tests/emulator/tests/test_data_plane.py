@@ -215,6 +215,26 @@ def test_weight_zero_stops_new_requests_only_for_that_member(plane, backends):
     assert stats(plane)["members"][drained]["requests"] == 5
 
 
+def test_request_in_flight_finishes_after_weight_zero(plane, backends):
+    lid, pid = listener_with_pool(plane)
+    slow = backends.http(delay=1)  # within the listener's timeout (60 s x 0.05 = 3 s)
+    mid = add_member(plane, pid, slow.port)
+    answers = []
+    worker = threading.Thread(target=lambda: answers.extend(get(address_of(plane, lid))))
+    worker.start()
+    try:
+        deadline = time.monotonic() + 5
+        while stats(plane)["members"].get(mid, {}).get("active") != 1 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert stats(plane)["members"][mid]["active"] == 1
+        set_weight(plane, pid, mid, 0)
+    finally:
+        worker.join(timeout=10)
+    assert [status for status, _h, _b in answers] == [200]
+    assert stats(plane)["members"][mid] == {"requests": 1, "connections": 0, "active": 0}
+    assert get(address_of(plane, lid))[0][0] == 503
+
+
 def test_no_eligible_member_is_503(plane, backends):
     lid, pid = listener_with_pool(plane)
     address = address_of(plane, lid)
