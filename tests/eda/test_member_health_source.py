@@ -20,10 +20,7 @@ import yaml
 from ansible_collections.hwcloud.elb.extensions.eda.plugins.event_source import member_health
 
 from integration.conftest import AK, PROJECT_ID, ROOT, SK, connection_env, run_playbook
-
-V3 = '/v3/{project_id}/elb'
-V2 = '/v2.0/lbaas'
-V1 = '/v1.0/{project_id}/elbaas'
+from integration.test_member_health import V1, V2, V3, pool_member, pool_monitor
 ELSEWHERE = '10.0.1.%d'  # never probed (not loopback): the service reports UNKNOWN
 PLAYBOOK = os.path.join(ROOT, 'playbooks', 'backend_unhealthy.yml')
 FAST = dict(interval=0.1, min_interval=0.1, api_retries=1)
@@ -78,16 +75,12 @@ def http_pool(elb, base=V3, name='demo-http-pool', family='v3'):
     """The pool with a fast HTTP monitor (one probe decides), probed only when the test says so."""
     elb.admin('POST', 'config', {'probe_background': False, 'probe_time_scale': 0.2})
     pool = elb.pool(name, family)
-    monitor = dict(pool_id=pool['id'], type='HTTP', delay=1, timeout=1, max_retries=1, max_retries_down=1, url_path='/')
-    if family == 'v3':
-        monitor['expected_codes'] = '200-204'
-    elb.api('POST', base + '/healthmonitors', {'healthmonitor': monitor})
+    pool_monitor(elb, base, pool['id'], **({'expected_codes': '200-204'} if family == 'v3' else {}))
     return pool
 
 
 def add_member(elb, pool, port, address='127.0.0.1', base=V3):
-    return elb.api('POST', '%s/pools/%s/members' % (base, pool['id']),
-                   {'member': dict(address=address, protocol_port=port)})['member']
+    return pool_member(elb, base, pool['id'], port, address=address)
 
 
 async def probe(elb):
