@@ -28,7 +28,8 @@ SUBJECTS = {'all': 'all', 'config': 'config', 'security_group': 'securityGroup',
 GROUPS = (('config', 'configuration'), ('security_group', 'security group'), ('acl', 'network ACL'))
 MAX_MEMBERS = 5               # members checked by one task (a diagnosis, too)
 DIAGNOSE_TIMEOUT = 60         # seconds a diagnosis may wait for its jobs, at most
-HEALTH_CHECK_SOURCE = '100.125.0.0/16'  # where a dedicated balancer's health checks come from
+# Where health checks come from, per the user guide (a job's item names its own range).
+SOURCES = "a dedicated load balancer's backend subnet; 100.125.0.0/16 for shared ones"
 REFUSAL = ('api_version %s: only dedicated (v3) load balancers have the member check job; for shared (v2) and '
            'classic (v1) backends read the reason with hwcloud.elb.member_health_info and see the troubleshooting '
            'table of docs/backend-health.md.')
@@ -46,11 +47,11 @@ FIXES = {
     'timeout': (4, "make the backend answer within {2} s, or raise the monitor's timeout (below its delay)."),
 }
 GROUP_FIXES = {
-    'security_group': 'allow the health check in the security group of the backend (inbound from %s to the '
-                      'checked port).' % HEALTH_CHECK_SOURCE,
-    'acl': 'allow the health check in the network ACL of the backend\'s subnet (inbound from %s to the checked '
-           'port, and the answers outbound).' % HEALTH_CHECK_SOURCE,
-    'config': 'make the health check\'s settings match what the backend serves.',
+    'security_group': "allow the health check in the security group of the backend: inbound to the checked port "
+                      "from the health check's source (%s)." % SOURCES,
+    'acl': "allow the health check in the network ACL of the backend's subnet: inbound to the checked port from "
+           "the health check's source (%s), and the answers outbound." % SOURCES,
+    'config': "make the health check's settings match what the backend serves.",
 }
 
 

@@ -85,8 +85,9 @@ notes:
   - "Calls - finding the member costs the same as M(hwcloud.elb.member_health_info) (one member list call, plus a
     pool or load balancer GET when one is named by name, and one listener GET with O(listener)); then one POST per
     member and one GET per member for each poll of the job."
-  - The check's source range for dedicated load balancers is 100.125.0.0/16 - the range a security group or
-    network ACL must allow for health checks.
+  - A security group or network ACL must let the health checks in - from the load balancer's backend subnet for
+    dedicated load balancers, according to the user guide (100.125.0.0/16 for shared ones); a failing
+    C(security_group) item names the source and the port the job found missing.
 seealso:
   - module: hwcloud.elb.member_health_info
   - module: hwcloud.elb.member_traffic

@@ -26,7 +26,7 @@ from .validation import Checker
 
 SUBJECTS = ("securityGroup", "networkAcl", "config", "all")
 GROUPS = (("config", "config"), ("networkAcl", "acl"), ("securityGroup", "security_group"))  # (subject, result key)
-HEALTH_CHECK_SOURCE = "100.125.0.0/16"  # where a dedicated balancer's health checks come from (README ★)
+HEALTH_CHECK_SOURCE = "100.125.0.0/16"  # the source range the security group item names (README ★)
 MAX_RUNNING = 4      # jobs checking at once; the others wait their turn
 MAX_PENDING = 64     # jobs not finished yet, at most (more: 409)
 MAX_KEPT = 1000      # finished jobs kept for GET; the oldest go first
