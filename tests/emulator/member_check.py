@@ -237,4 +237,3 @@ def register(router):
     prefix = r"/v3/(?P<project_id>[^/]+)/elb/members/"
     router.add("POST", prefix + r"(?P<member_id>[^/]+)/health-check", create, "v3")
     router.add("GET", prefix + r"check/jobs/(?P<job_id>[^/]+)", show, "v3")
-
