@@ -196,6 +196,25 @@ def diagnose(client, family, members, wait_timeout=DIAGNOSE_TIMEOUT):
     return checks, lines
 
 
+def diagnosis_of(client, family, members, wait_timeout=DIAGNOSE_TIMEOUT):
+    """After a failed wait on ``members`` (as last read): the check of those not serving (at most MAX_MEMBERS).
+    Returns ``(text, diagnosis)``: the text to add to the failure message ('' when nothing was checked) and the
+    result's ``diagnosis`` ``{checks, summary}``."""
+    failing = [m for m in members if m.get('health') not in (_members.HEALTHY, _members.UNMONITORED)]
+    checks, lines = diagnose(client, family, failing, wait_timeout)
+    text = (' Diagnosis (member check): %s' % ' '.join(lines)) if lines else ''
+    return text, dict(checks=checks, summary=lines)
+
+
+def diagnose_problem(family, option='diagnose'):
+    """The refusal of ``diagnose`` outside v3, or None."""
+    if family.name == 'v3':
+        return None
+    return ('%s applies only to dedicated (v3) load balancers: api_version %s has no member check job. Read the '
+            'reason with hwcloud.elb.member_health_info and see the troubleshooting table of '
+            'docs/backend-health.md.' % (option, family.name))
+
+
 class MemberCheck:
     """One task: find the members, run their check jobs, shape the result."""
 
