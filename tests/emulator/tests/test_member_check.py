@@ -5,7 +5,9 @@
 
 from __future__ import annotations
 
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from huaweicloudsdkcore.exceptions import exceptions
@@ -114,6 +116,46 @@ def test_config_checks_name_the_wrong_setting(sdk, manual, backends, listener):
     assert failing(job.result.config) == [("monitor_port", "Major")]
     assert job.result.config.check_items[0].reason_params == [str(wrong), str(backend.port)]
     assert job.result.acl is None and job.result.security_group is None and job.check_item_total_num == 1
+
+
+def test_domain_name_protocol_and_timeout(sdk, manual, backends, listener):
+    """A backend that serves only the balancer's address as Host; then HTTPS spoken to plain HTTP; then too slow."""
+    answers = {"192.168.0.10": 200}  # demo-lb's VIP
+
+    class ByHost(BaseHTTPRequestHandler):
+        def do_GET(self):  # pylint: disable=invalid-name
+            self.send_response(answers.get(self.headers.get("Host"), 404))
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, format, *args):  # pylint: disable=redefined-builtin
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), ByHost)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        created = monitor(manual, HTTP_POOL, domain_name="www.example.com")
+        member = add(sdk, HTTP_POOL, server.server_address[1])
+        item = check(sdk, member, listener, "config").result.config.check_items[0]
+        assert (item.name, item.reason_params) == ("domain_name", ["GET", "/", "www.example.com", "404", "200"])
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    slow = backends.http(200, delay=2.0)
+    member = add(sdk, HTTP_POOL, slow.port)
+    path = BASE + "/healthmonitors/" + created["id"]
+    manual.signed("PUT", path, body={"healthmonitor": {"domain_name": None}})
+    item = check(sdk, member, listener, "config").result.config.check_items[0]
+    assert (item.name, item.reason_params[-1]) == ("timeout", "RECV_RESPONSE_TIMEOUT")
+
+    plain = backends.http(200)
+    member = add(sdk, HTTP_POOL, plain.port)
+    manual.signed("PUT", path, body={"healthmonitor": {"type": "HTTPS"}})
+    group = check(sdk, member, listener, "config").result.config
+    assert [(i.name, i.severity) for i in group.check_items] == [("protocol", "Tips"), ("protocol", "Major")]
+    assert group.check_items[1].reason_params[-1] == "SSL_HANDSHAKE_ERROR" and group.check_result is False
 
 
 def test_a_closed_port_and_a_disabled_or_remote_member(sdk, manual, listener):
