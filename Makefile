@@ -177,8 +177,12 @@ $(BUILD)/sanity-%/.installed:
 	$(BUILD)/sanity-$*/bin/ansible --version | sed -n 1p
 	touch $@
 
-# The venv's bin first on PATH: ansible-test looks for python<X.Y> there.
-certify-sanity-%: stage $(BUILD)/sanity-%/.installed
+# From a staged copy of its own (build/certify/), so a `make stage` meanwhile cannot pull files from under it;
+# the venv's bin first on PATH: ansible-test looks for python<X.Y> there.
+CERTIFY_COLLECTION := $(BUILD)/certify/ansible_collections/hwcloud/elb
+
+certify-sanity-%: venv $(BUILD)/sanity-%/.installed
+	@$(BIN)/python tests/utils/stage_collection.py $(BUILD)/certify >/dev/null
 	$(BUILD)/sanity-$*/bin/python tests/utils/prepare_ansible_test.py
-	cd $(COLLECTION) && PATH=$(BUILD)/sanity-$*/bin:$$PATH ansible-test sanity --requirements \
+	cd $(CERTIFY_COLLECTION) && PATH=$(BUILD)/sanity-$*/bin:$$PATH ansible-test sanity --requirements \
 	  --python $(CERTIFY_PYTHON_$*) --color no

@@ -45,7 +45,9 @@ def released_versions():
 
 
 def run(*command):
-    subprocess.run(command, cwd=ROOT, check=True)
+    # antsibull-changelog runs ansible-doc to list the plugins: the one next to this Python.
+    env = dict(os.environ, PATH=BIN + os.pathsep + os.environ.get('PATH', ''))
+    subprocess.run(command, cwd=ROOT, check=True, env=env)
 
 
 def replace_in_tracked_files(old, new):
@@ -91,9 +93,10 @@ def main():
         for name in replace_in_tracked_files(old % current, repl % args.version):
             print('release: %s now names %s' % (name, repl % args.version))
 
-    kind = 'first stable' if new[0] >= 1 and version_tuple(current)[0] == 0 else release_kind(version_tuple(current), new)
+    first_stable = new[0] >= 1 and version_tuple(current)[0] == 0
+    kind = 'the first stable' if first_stable else 'a ' + release_kind(version_tuple(current), new)
     summary = args.summary.strip() or (
-        'hwcloud.elb %s, a %s release. What each kind of release may change, the deprecation period and the supported '
+        'hwcloud.elb %s, %s release. What each kind of release may change, the deprecation period and the supported '
         'ansible-core and Python versions: docs/versioning.md.' % (args.version, kind))
     fragment = os.path.join(ROOT, 'changelogs', 'fragments', 'release-%s.yml' % args.version)
     with open(fragment, 'w', encoding='utf-8') as handle:
