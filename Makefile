@@ -170,6 +170,8 @@ CERTIFY_PYTHON_2.20 := 3.13
 CERTIFY_PYTHON_newest := 3.13
 
 certify-sanity: $(foreach line,$(CERTIFY_LINES),certify-sanity-$(line))
+# Kept between runs (make would delete them as intermediate files of the pattern rules).
+.PRECIOUS: $(BUILD)/sanity-%/.installed
 
 $(BUILD)/sanity-%/.installed:
 	python=$$(tests/utils/find-python $(CERTIFY_PYTHON_$*)) && $$python -m venv $(BUILD)/sanity-$*
