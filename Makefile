@@ -93,7 +93,30 @@ galaxy-import: build $(IMPORTER_VENV)/.installed
 	  $(IMPORTER_VENV)/bin/python -m galaxy_importer.main $(BUILD)/hwcloud-elb-$(VERSION).tar.gz 2>&1 | tee import.log
 	@! grep -E '^(WARNING|ERROR)' $(BUILD)/importer/import.log || { echo "galaxy-importer: the warnings above would show on Galaxy"; exit 1; }
 
-test: lint changelog-lint docs-check docs-site galaxy-import sanity units emulator-tests integration floor
+test: lint changelog-lint docs-check docs-site galaxy-import sanity units emulator-tests integration eda floor
+
+# Event-Driven Ansible (issue 31): the event source hwcloud.elb.member_health against the emulator, and the
+# example rulebook end to end under ansible-rulebook, from a virtual environment of its own (tests/requirements-eda.txt).
+# ansible-rulebook needs a Java runtime (JDK 17): Debian's openjdk-17-jre-headless is installed when no java is on
+# the PATH (apt-get; sudo when not root).
+EDA_VENV := $(BUILD)/eda-venv
+.PHONY: eda eda-java
+
+$(EDA_VENV)/.installed: tests/requirements-eda.txt
+	@test -n "$(PYTHON)" || { echo "no Python >= 3.12 found (see tests/utils/find-python)"; exit 1; }
+	$(PYTHON) -m venv $(EDA_VENV)
+	$(EDA_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(EDA_VENV)/bin/python -m pip install --quiet --upgrade -r tests/requirements-eda.txt
+	touch $@
+
+eda-java:
+	@command -v java >/dev/null || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -q && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends openjdk-17-jre-headless; }
+	@java -version 2>&1 | sed -n 1p
+
+eda: stage eda-java $(EDA_VENV)/.installed
+	cd $(COLLECTION) && PATH=$(EDA_VENV)/bin:$$PATH PYTHONPATH=$(BUILD) $(EDA_VENV)/bin/python -m pytest -q -p no:cacheprovider \
+		-o asyncio_default_fixture_loop_scope=function tests/eda
 
 # The oldest ansible-core meta/runtime.yml supports (2.16, which runs on Python 3.10-3.12) in a venv of its own,
 # running the secret-leak tests and a few end-to-end ones: there module arguments are echoed at -vvvv by default.

@@ -67,6 +67,7 @@ class ElbFamily:
     COMPATIBLE = {}                # pool protocol -> the monitor types it takes (not listed: any)
     URL_PATH_CHARSET = None        # the characters a url_path may hold (None: any, after the leading "/")
     EXPECTED_CODE_RANGES = {}      # monitor type -> (lo, hi) of its expected_codes (not listed: 200-599)
+    POOL_OPTIONS = {}              # pool option object -> {key: (default, (lo, hi) for an integer | None for a boolean)}
 
     # --- the same in both families ----------------------------------------------------
     IMMUTABLE = {  # keys a PUT may repeat but not change (400)
@@ -246,6 +247,30 @@ class ElbFamily:
         check_expected_codes(chk, "expected_codes", *self.EXPECTED_CODE_RANGES.get(mtype, (200, 599)))
         return chk
 
+    def pool_options(self, body):
+        """The pool option objects (POOL_OPTIONS) given in ``body``, checked and made whole: a key left out,
+        or the whole object sent as null, takes the default (README ★)."""
+        out = {}
+        for name, fields in self.POOL_OPTIONS.items():
+            if name not in body:
+                continue
+            value = body[name]
+            whole = {key: default for key, (default, _bounds) in fields.items()}
+            if value is not None and not isinstance(value, dict):
+                Checker(body).fail(name, "The value must be an object.")
+            for key, given in (value or {}).items():
+                if key not in fields:
+                    Checker(body).fail(name, "Unknown field %s; allowed: %s." % (key, ", ".join(fields)))
+                path = "%s.%s" % (name, key)
+                bounds = fields[key][1]
+                if bounds is None:
+                    Checker({path: given}).boolean(path)
+                else:
+                    Checker({path: given}).integer(path, *bounds)
+                whole[key] = given
+            out[name] = whole
+        return out
+
     def _update_record(self, app, req, kind, rid, body):
         """The common end of a parent PUT: apply ``body`` (validated) to the record."""
         with app.store.lock:
@@ -388,6 +413,7 @@ class ElbFamily:
         chk.boolean("admin_state_up", nullable=True)
         if self.ANY_PORT_POOLS:
             chk.boolean("any_port_enable", nullable=True)
+        options = self.pool_options(body)
         self.check_body_project(body, req.project_id)
         lb_id = body.get("loadbalancer_id")
         listener_id = body.get("listener_id")
@@ -404,6 +430,7 @@ class ElbFamily:
                 lb_id = listener["_"]["lb"]
             lb = self.find(app, req, "loadbalancers", lb_id) if lb_id else None
             rec = self.build_pool(req.project_id, body, new_uuid(), lb_id, listener_id, iso_z())
+            rec.update(options)
             app.store.coll(self.STORE, "pools")[rec["id"]] = rec
             if lb is not None:
                 lb["_"]["pools"].append(rec["id"])
@@ -421,6 +448,7 @@ class ElbFamily:
         chk.string("description", max_len=255)
         chk.enum("lb_algorithm", self.LB_ALGORITHMS)
         chk.boolean("admin_state_up")
+        body.update(self.pool_options(body))
         return self._update_record(app, req, "pools", rid, body)
 
     def delete_pool(self, app, req, rid):
