@@ -28,6 +28,8 @@ LOCATIONS = {
     'inventory': r'plugins/inventory/(\w+)\.py',
     'filter': r'plugins/filter/(\w+)\.py',
     'event_source': r'extensions/eda/plugins/event_source/(\w+)\.py',
+    'rulebooks': r'extensions/eda/rulebooks/(\w+)\.ya?ml',
+    'playbooks': r'playbooks/(\w+)\.ya?ml',
 }
 
 

@@ -3,8 +3,8 @@
 """The file changes of a release (``make release VERSION=X.Y.Z``; the Makefile then runs make docs and make certify).
 
 1. check the version: X.Y.Z, above galaxy.yml's, not released yet, and the fragments lint clean;
-2. galaxy.yml's ``version:``, and every tracked file naming the old tarball or EE image (the AWX execution
-   environment definition installs ``build/hwcloud-elb-<version>.tar.gz``);
+2. galaxy.yml's ``version:``, and every tracked file naming the old tarball or EE / DE image (the execution and
+   decision environment definitions install ``build/hwcloud-elb-<version>.tar.gz``);
 3. the ``release_summary`` fragment ``changelogs/fragments/release-X.Y.Z.yml``: ``--summary`` or, without one,
    a sentence saying which kind of release it is (docs/versioning.md);
 4. ``antsibull-changelog release``: CHANGELOG.rst and changelogs/changelog.yaml, the fragments consumed.
@@ -51,7 +51,7 @@ def run(*command):
 
 
 def replace_in_tracked_files(old, new):
-    """Every tracked file naming ``old`` (the tarball or the EE image of the previous version) names ``new``."""
+    """Every tracked file naming ``old`` (the previous version's tarball or image) names ``new``."""
     listed = subprocess.run(['git', 'grep', '-lzF', old], cwd=ROOT, capture_output=True, check=False).stdout
     changed = []
     for name in filter(None, listed.decode().split('\0')):
@@ -89,9 +89,10 @@ def main():
         raise SystemExit('release: galaxy.yml has %d "version:" lines, expected one' % count)
     with open(galaxy_path, 'w', encoding='utf-8') as handle:
         handle.write(galaxy)
-    for old, repl in (('hwcloud-elb-%s.tar.gz', 'hwcloud-elb-%s.tar.gz'), ('hwcloud-elb-ee:%s', 'hwcloud-elb-ee:%s')):
-        for name in replace_in_tracked_files(old % current, repl % args.version):
-            print('release: %s now names %s' % (name, repl % args.version))
+    # The tarball, and the execution and decision environment images built from it.
+    for name_of in ('hwcloud-elb-%s.tar.gz', 'hwcloud-elb-ee:%s', 'hwcloud-elb-de:%s'):
+        for name in replace_in_tracked_files(name_of % current, name_of % args.version):
+            print('release: %s now names %s' % (name, name_of % args.version))
 
     first_stable = new[0] >= 1 and version_tuple(current)[0] == 0
     kind = 'the first stable' if first_stable else 'a ' + release_kind(version_tuple(current), new)
