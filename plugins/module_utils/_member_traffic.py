@@ -224,9 +224,14 @@ class MemberTraffic:
         if params['state'] == DRAINED and changing and self.minimum is not None:
             short = self.short(everyone, mine)
             if short:
-                raise TaskFailed('Refusing to drain %s: %s. Change serial (fewer hosts at once) or min_healthy. '
-                                 'Nothing was written.' % (member_text(changing), shortfall_text(
-                                     short, params['min_healthy'])), dict(result, changed=False, members=[
+                if len(self.batch) > 1:
+                    advice = ('Lower serial (this batch drains %d members at once) or min_healthy.' %
+                              len(set(member['id'] for item in short for member in item['leaving'])))
+                else:
+                    advice = 'Bring the other members back first, or lower min_healthy.'
+                raise TaskFailed('Refusing to drain %s: %s. %s Nothing was written.' % (
+                    member_text(changing), shortfall_text(short, params['min_healthy']), advice),
+                                 dict(result, changed=False, members=[
                                          dict(item, weight=item['weight_before']) for item in result['members']]))
         if self.check_mode:
             return result
