@@ -253,12 +253,14 @@ class MemberTraffic:
         return result
 
     def short(self, everyone, mine, changing):
-        """The pools of ``changing`` (a member leaves each: a pool where it is out already loses nothing) that
-        draining ``mine`` with the rest of the batch would leave below min_healthy."""
+        """The pools that draining ``mine`` with the rest of the batch would leave below min_healthy: those of
+        ``changing`` and those where another member of the batch still serves (a pool where they are all out
+        already loses nothing). Every host of a batch judges the same pools, so they all refuse or none does."""
         own = set(member['id'] for member in mine)
         leaving = [member for member in everyone if member['id'] in own or in_batch(member, self.batch)]
-        pool_ids = sorted(set(member['pool_id'] for member in changing))
-        return shortfalls(everyone, leaving, self.minimum, pool_ids)
+        pool_ids = set(member['pool_id'] for member in changing)
+        pool_ids.update(member['pool_id'] for member in leaving if member.get('weight'))
+        return shortfalls(everyone, leaving, self.minimum, sorted(pool_ids))
 
     # -- writing ------------------------------------------------------------------------------------------
 
