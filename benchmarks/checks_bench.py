@@ -66,8 +66,8 @@ def measure(url):
         members = setup(url, ports)
         module = 'hwcloud.elb.member_check'
         steps = [
-            ('member_check, pool and address (by name)', {module: dict(pool='demo-http-pool', address='127.0.0.1',
-                                                                         protocol_port=ports[0])}),
+            ('member_check, pool and address (by name)',
+             {module: dict(pool='demo-http-pool', address='127.0.0.1', protocol_port=ports[0])}),
             ('member_check, member id', {module: dict(member=members[0]['id'])}),
             ('member_check, blocked member (security group)', {module: dict(member=members[-1]['id'])}),
             ('member_check, %d members of a pool' % MEMBERS, {module: dict(pool='demo-http-pool', address='127.0.0.1')}),
