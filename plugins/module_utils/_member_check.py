@@ -155,6 +155,8 @@ def check_members(client, family, pools, members, params, wait_timeout):
             body = {'member_check': {'listener_id': record['listener_id'], 'subject': SUBJECTS[params['subject']]}}
             started = client.request('POST', START % member['id'], body=body) or {}
             record['job_id'] = (started.get('member_check') or {}).get('job_id')
+            if not record['job_id']:
+                record['summary'] = ['%s: the service answered the check without a job id.' % where(member)]
         checks.append(record)
 
     def probe():
