@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import calls_bench
+import checks_bench
 import dataplane_bench
 import resource_bench
 
@@ -107,6 +108,8 @@ def summary_rows(results):
         rows.extend(resource_bench.summary_rows(sections['resource']))
     if sections.get('dataplane'):
         rows.extend(dataplane_bench.summary_rows(sections['dataplane']))
+    if sections.get('checks'):
+        rows.extend(checks_bench.summary_rows(sections['checks']))
     peer = sections.get('peer')
     if peer and 'unavailable' not in peer:
         table = peer['table']
@@ -428,6 +431,8 @@ def document(results):
     add('')
     if s.get('resource'):
         add(resource_bench.markdown(s['resource']))
+    if s.get('checks'):
+        add(checks_bench.markdown(s['checks']))
     return '\n'.join(parts)
 
 

@@ -79,6 +79,15 @@ options:
         each such member with its reason.
     type: bool
     default: true
+  diagnose:
+    description:
+      - With O(wait_for=healthy), when the wait fails, run the dedicated load balancer's member check (as
+        M(hwcloud.elb.member_check) does) for each member that is not healthy - at most 5, waiting at most 60 s
+        for the checks - and add its plain summary with the fix to the failure message and RV(diagnosis).
+      - V(v3) only - shared (v2) and classic (v1) load balancers have no member check job, so V(true) fails there
+        before any call. Off by default - a diagnosis costs a POST and a few GETs per member checked.
+    type: bool
+    default: false
 notes:
   - "Health is normalised across the families - V(healthy), V(unhealthy), V(checking) (not decided yet),
     V(unmonitored) (no health check, or the member is switched off) and V(unknown); the service's own value is

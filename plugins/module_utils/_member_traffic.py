@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import copy
 
-from ansible_collections.hwcloud.elb.plugins.module_utils import _members
+from ansible_collections.hwcloud.elb.plugins.module_utils import _member_check, _members
 from ansible_collections.hwcloud.elb.plugins.module_utils._engine import BalancerWrites, FailedAfterWrite
 from ansible_collections.hwcloud.elb.plugins.module_utils._errors import ApiError
 from ansible_collections.hwcloud.elb.plugins.module_utils._families import DEFAULT, FAMILIES
@@ -64,6 +64,7 @@ def argument_spec():
         drain_timeout=dict(type='int'),
         wait_timeout=dict(type='int', default=300),
         fail_fast=dict(type='bool', default=True),
+        diagnose=dict(type='bool', default=False),
     )
 
 
@@ -100,6 +101,13 @@ def input_problems(family, params):
         _members.parse_min_healthy(params.get('min_healthy'))
     except InputError as err:
         problems.append(str(err))
+    if params.get('diagnose'):
+        refusal = _member_check.diagnose_problem(family)
+        if refusal:
+            problems.append(refusal)
+        elif params['state'] != SERVING or not params['wait']:
+            problems.append('diagnose applies only with state: serving and wait: true (it diagnoses a failed wait '
+                            'for health).')
     if params.get('weight') is not None and not 1 <= params['weight'] <= MAX_WEIGHT:
         problems.append('weight is %r; the weight to restore must be a whole number from 1 to %d.' % (
             params['weight'], MAX_WEIGHT))
@@ -408,7 +416,10 @@ class MemberTraffic:
                 fail_fast=self.params['fail_fast'], scope=own, settling=settling)
         except _members.WaitFailed as err:
             self.show_health(err.members, result)
-            raise
+            if not self.params.get('diagnose'):
+                raise
+            text, result['diagnosis'] = _member_check.diagnosis_of(self.client, self.family, err.members)
+            raise _members.WaitFailed(str(err) + text, err.members) from None
         self.show_health(members, result)
         result['summary'] = summary
 

@@ -136,6 +136,20 @@ summary:
   returned: always
   type: dict
   sample: {healthy: 1, unhealthy: 1, checking: 0, unmonitored: 0, unknown: 0, total: 2}
+diagnosis:
+  description:
+    - With O(diagnose), when the wait fails - the member check of the members that were not healthy (at most 5).
+  returned: when a wait with O(diagnose=true) fails
+  type: dict
+  contains:
+    summary:
+      description: One line per failing check item, with the fix (also at the end of the failure message).
+      type: list
+      elements: str
+    checks:
+      description: One entry per member checked, as M(hwcloud.elb.member_check) returns them in its C(checks).
+      type: list
+      elements: dict
 '''
 
 from ansible_collections.hwcloud.elb.plugins.module_utils._member_health import run_member_health_module
