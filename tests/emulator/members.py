@@ -81,6 +81,24 @@ def health(app, family, member):
     return app.prober.state(target)
 
 
+def health_since(app, family, member):
+    """(operating_status, since) as the probes decide it (hold the store lock); ``since`` is the
+    ``time.monotonic()`` of the last change of status, None for a status that no probe decides."""
+    static, target = _target(app, family, member)
+    if target is None:
+        return static, None
+    status, _reason, since = app.prober.state_since(target)
+    return status, since
+
+
+def shown_health(app, family, member):
+    """(operating_status, reason) as the API shows it: a shared (v2) member at weight 0 shows OFFLINE
+    while it is at 0 (api-notes §10); a dedicated (v3) one keeps its probed health."""
+    if family == "v2" and member.get("weight") == 0:
+        return OFFLINE, None
+    return health(app, family, member)
+
+
 def probe_targets(app):
     """Every member the prober may contact, as targets (the prober calls this).
 
@@ -186,7 +204,7 @@ def _pool_listener_ids(app, family, pool):
 def render_member(app, family, rec, project_wide=False):
     """The API view of a v3/v2 member, with its live health."""
     out = strip_private(rec)
-    status, reason = health(app, family, rec)
+    status, reason = shown_health(app, family, rec)
     out["operating_status"] = status
     if family == "v3":
         out["reason"] = reason
@@ -204,7 +222,7 @@ def render_member(app, family, rec, project_wide=False):
 
 def _member_filters(app, family, project_wide):
     def live(rec):
-        return health(app, family, rec)[0]
+        return shown_health(app, family, rec)[0]
     spec = {"id": ("id", "str"), "name": ("name", "str"), "address": ("address", "str"),
             "protocol_port": ("protocol_port", "int"), "weight": ("weight", "int"),
             "admin_state_up": ("admin_state_up", "bool"), "operating_status": (live, "str")}
@@ -426,7 +444,7 @@ class PoolMembers:
     def _pool_node(self, app, pool):
         members = []
         for rec in self._pool_members(app, pool):
-            status = health(app, self.family, rec)[0]
+            status = shown_health(app, self.family, rec)[0]
             if not rec["admin_state_up"]:
                 status = "DISABLED"
             members.append({"id": rec["id"], "address": rec["address"], "protocol_port": rec["protocol_port"],

@@ -20,6 +20,8 @@ class HttpBackend:
     def __init__(self, status=200, delay=0.0, tls_context=None):
         self.status = status
         self.delay = delay
+        self.health_status = None  # when set, "/health" answers this status (the rest still answers ``status``)
+        self.body = b""
         self.requests = []  # (method, path, Host header)
         self._release = threading.Event()
         backend = self
@@ -32,14 +34,21 @@ class HttpBackend:
 
             def _answer(self):
                 backend.requests.append((self.command, self.path, self.headers.get("Host")))
+                length = int(self.headers.get("Content-Length") or 0)
+                received = self.rfile.read(length) if length else b""
                 if backend.delay:
                     backend._release.wait(backend.delay)  # pylint: disable=protected-access
-                self.send_response(backend.status)
-                self.send_header("Content-Length", "0")
+                health = self.path == "/health" and backend.health_status is not None
+                self.send_response(backend.health_status if health else backend.status)
+                payload = backend.body + received
+                self.send_header("Content-Length", str(len(payload)))
+                self.send_header("X-Backend-Port", str(backend.port))
                 self.send_header("Connection", "close")
                 self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(payload)
 
-            do_GET = do_HEAD = do_POST = _answer
+            do_GET = do_HEAD = do_POST = do_PUT = _answer
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
