@@ -55,13 +55,16 @@ options:
         then return them. Without it the health is read once.
       - Each poll is one list call per load balancer (v1 - per listener), never one per member; polls follow
         the monitor's interval (C(delay)) with jittered backoff.
-      - Fails after O(wait_timeout) seconds, naming each member that is not as wanted with its reason.
+      - V(healthy) counts V(unmonitored) members (a pool without a health check) as healthy at once - the
+        balancer sends them traffic.
+      - Fails after O(wait_timeout) seconds, naming each member that is not as wanted with its reason; the
+        failure still returns the members and the summary as last read.
     type: str
     choices: [healthy, unhealthy]
   min_healthy:
     description:
-      - With O(wait_for=healthy), how many of the selected members must be healthy - a number (V(2)) or a
-        percentage of the selected members (V(50%), rounded up). Defaults to all of them.
+      - With O(wait_for=healthy), how many of the selected members must be healthy (or unmonitored) - a number
+        (V(2)) or a percentage of the selected members (V(50%), rounded up). Defaults to all of them.
     type: str
   wait_timeout:
     description:

@@ -45,9 +45,13 @@ def run_member_health_module(as_facts, **module_kwargs):
 
     def work(module):
         if params.get('wait_for'):
-            members, summary = _members.wait_for_health(
-                module.client, family, params, wait_for=params['wait_for'], min_healthy=params.get('min_healthy'),
-                wait_timeout=params['wait_timeout'], fail_fast=params['fail_fast'])
+            try:
+                members, summary = _members.wait_for_health(
+                    module.client, family, params, wait_for=params['wait_for'], min_healthy=params.get('min_healthy'),
+                    wait_timeout=params['wait_timeout'], fail_fast=params['fail_fast'])
+            except _members.WaitFailed as err:
+                # A failed wait still says what it saw (RETURN: members and summary, returned always).
+                module.ansible.fail_json(msg=str(err), members=err.members, summary=err.summary)
         else:
             members, summary = _members.read_health(module.client, family, params)
         if as_facts:
