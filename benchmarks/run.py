@@ -3,7 +3,7 @@
 """`make bench`: every benchmark in turn, a summary table on stdout, and docs/performance.md rewritten with the
 method and the figures. Prints figures; asserts nothing about time (it fails only when a benchmark cannot run).
 
-  .venv/bin/python benchmarks/run.py [--only calls,floor,profile,scale,peer,resource] [--no-doc] [--pools 200]
+  .venv/bin/python benchmarks/run.py [--only calls,floor,profile,scale,peer,resource,rolling] [--no-doc] [--pools 200]
                                     [--rerun] [--doc-only]
   --only members runs the emulator prober benchmark (benchmarks/members_bench.py); it is not in the default set.
 """
@@ -26,11 +26,12 @@ import members_bench
 import peer_bench
 import report_doc
 import resource_bench
+import rolling_bench
 import scale_bench
 import startup_profile
 from _emulator import emulator
 
-SECTIONS = ('calls', 'floor', 'profile', 'scale', 'peer', 'resource')
+SECTIONS = ('calls', 'floor', 'profile', 'scale', 'peer', 'resource', 'rolling')
 
 
 def environment():
@@ -76,6 +77,9 @@ def run_section(name, args, log):
     if name == 'resource':  # hwcloud.elb.healthmonitors: no-op and create over 1,000 pools, the full-size soak
         result = resource_bench.measure(args.resource_pools)
         return result, resource_bench.report(result)
+    if name == 'rolling':  # rolling updates under load through the emulator's data plane (issue 26)
+        result = rolling_bench.measure()
+        return result, rolling_bench.report(result)
     if name == 'members':  # opt-in (--only members): the emulator's prober, not the collection; not in the doc
         result = members_bench.measure()
         return result, members_bench.report(result)

@@ -49,8 +49,12 @@ WEIGHTS = {'web1': 5, 'web2': 3, 'web3': 2}  # unequal, so a restore to the wron
 TIME_SCALE = 0.2
 MONITOR = {'type': 'HTTP', 'delay': 1, 'timeout': 1, 'max_retries': 2, 'max_retries_down': 3, 'url_path': '/healthz',
            'expected_codes': '200'}
+RATE = 50           # requests a second the client sends, a fifth of them to /slow
 DRAIN_WAIT = 1      # seconds the role waits after the drain: the longest request (/slow) takes 0.5 s
 DOWN, WARMUP = 2.0, 1.0  # the update: the port closed for 2 s, then 503 for the new process's first second
+# The least a host (or a batch of hosts) can take: the drain wait, the update, and the monitor's up threshold once the
+# new process answers 200.
+FLOOR_PER_HOST = DRAIN_WAIT + DOWN + WARMUP + MONITOR['max_retries'] * MONITOR['delay'] * TIME_SCALE
 # Issue 26: 10 % of ELB calls answer 503, 2 % are dropped, PENDING 0.5 s after each write, 5 calls a second.
 FAULTS = {'rules': [{'path': '/elb/|/lbaas/', 'status': 503, 'probability': 0.10},
                     {'path': '/elb/|/lbaas/', 'drop': True, 'probability': 0.02}]}
@@ -220,10 +224,10 @@ class Proof:
             yaml.safe_dump(plays, handle, sort_keys=False)
         return path
 
-    def run(self, runner=None, serial=1, control=False, faults=False, rate=50.0, release='2.0'):
+    def run(self, runner=None, serial=1, control=False, faults=False, rate=RATE, release='2.0'):
         """Update every host under load; ``runner(playbook, inventory_text, extra_vars)`` runs ansible-playbook
         and returns an object with ``returncode`` and ``output`` (default: ``run_playbook`` below)."""
-        runner = runner or (lambda *args: run_playbook(*args, env=connection_env(self.url)))
+        runner = runner or (lambda *args: run_playbook(*args, env=dict(os.environ, **connection_env(self.url))))
         playbook = self.control_playbook() if control else EXAMPLE
         self.api.admin('POST', 'stats/reset')
         self.api.admin('POST', 'data-plane/stats/reset')
@@ -269,16 +273,17 @@ class Outcome:
         self.output = output
 
 
-def run_playbook(playbook, inventory, extra_vars, env=None):
-    """ansible-playbook from this Python's bin directory, with the collection path the caller's environment has."""
+def run_playbook(playbook, inventory, extra_vars, env):
+    """ansible-playbook from this Python's bin directory, in the environment ``env`` (its collection path, the
+    HW_* connection settings); returns its exit code and output."""
     with tempfile.TemporaryDirectory(prefix='rolling-proof-') as work:
         hosts = os.path.join(work, 'inventory.ini')
         with open(hosts, 'w', encoding='utf-8') as handle:
             handle.write(inventory)
         command = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), playbook, '-i', hosts,
                    '-c', 'local', '-e', json.dumps(extra_vars)]
-        run_env = dict(os.environ, ANSIBLE_PYTHON_INTERPRETER=sys.executable, ANSIBLE_LOCALHOST_WARNING='false',
-                       ANSIBLE_RETRY_FILES_ENABLED='false', **(env or {}))
+        run_env = dict(env, ANSIBLE_PYTHON_INTERPRETER=sys.executable, ANSIBLE_LOCALHOST_WARNING='false',
+                       ANSIBLE_RETRY_FILES_ENABLED='false')
         done = subprocess.run(command, env=run_env, capture_output=True, text=True, timeout=900, check=False)
     return Outcome(done.returncode, done.stdout + done.stderr)
 
