@@ -55,8 +55,8 @@ def measure():
             with rolling_proof.Proof(url, work, family) as proof:
                 run = proof.run(timed_runner(url, timings), serial=serial, faults=faults, control=control)
                 if run.returncode:
-                    raise SystemExit('%s: ansible-playbook failed (rc %d):\n%s' % (label, run.returncode,
-                                                                                    run.output[-4000:]))
+                    raise SystemExit('%s: ansible-playbook failed (rc %d):\n%s' % (
+                        label, run.returncode, run.output[-4000:]))
                 batches = -(-hosts // serial)
                 results.append({
                     'label': label, 'family': family, 'serial': serial, 'faults': faults, 'control': control,
@@ -78,8 +78,8 @@ def _ok(run):
 
 
 def report(result):
-    lines = ['%-44s %8s %6s %9s %9s %11s %s' % ('run', 'requests', 'failed', 's/host', 'floor s', 'GETs/host',
-                                                   'writes/host')]
+    lines = ['%-44s %8s %6s %9s %9s %11s %s' % (
+        'run', 'requests', 'failed', 's/host', 'floor s', 'GETs/host', 'writes/host')]
     for run in result['runs']:
         lines.append('%-44s %8d %6d %9.1f %9.1f %11.1f %.1f' % (
             run['label'], run['requests'], run['failed'], run['per_batch'], result['floor'], run['gets_per_host'],

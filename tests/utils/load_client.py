@@ -52,7 +52,7 @@ class LoadClient:
         self.started = None
         self.stopped = None
         self._stop = threading.Event()
-        self._threads = [threading.Thread(target=self._work, daemon=True) for _ in range(workers)]
+        self._threads = [threading.Thread(target=self._work, daemon=True) for _worker in range(workers)]
 
     def start(self):
         self.started = time.monotonic()
