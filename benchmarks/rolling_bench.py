@@ -66,6 +66,7 @@ def measure():
                     'out_of_rotation': max(b['longest_gap'] for b in run.load['backends'].values()),
                     'gets_per_host': run.gets / float(hosts), 'writes_per_host': run.writes / float(hosts),
                     'failed_calls': run.failed_calls, 'most_drained': run.most_drained,
+                    'failures': run.load['failures'], 'balancer_errors': run.balancer_errors,
                     'restored': run.weights_after == run.weights_before})
     return {'runs': results, 'floor': rolling_proof.FLOOR_PER_HOST, 'rate': rolling_proof.RATE,
             'monitor': rolling_proof.MONITOR, 'time_scale': rolling_proof.TIME_SCALE}

@@ -35,7 +35,8 @@ def update(elb, proof, **options):
 
 
 def explain(run):
-    return 'rc %d, clients: %s\n%s' % (run.returncode, json.dumps(run.load, indent=1), run.output[-6000:])
+    return 'rc %d, clients: %s\nthe balancer\'s own errors: %s\n%s' % (
+        run.returncode, json.dumps(run.load, indent=1), run.balancer_errors, run.output[-6000:])
 
 
 def assert_updated_without_a_failed_request(proof, run, batch):

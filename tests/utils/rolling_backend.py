@@ -6,8 +6,9 @@
   rolling_backend.py restart --state FILE [--down 2]
   rolling_backend.py stop    --state FILE
 
-``start`` runs the application in a new process, on 127.0.0.1 only, and returns once it listens; the state file
-(JSON) keeps its pid, port and arguments. Every answer names the process in ``X-Backend`` (NAME) and
+``start`` runs the application in a new process, on 127.0.0.1 only (by default on a free port below the kernel's
+ephemeral range, so that no outgoing connection can hold it while a restart has it closed), and returns once it
+listens; the state file (JSON) keeps its pid, port and arguments. Every answer names the process in ``X-Backend`` (NAME) and
 ``X-Release`` (the content of the release file when the process started). A new process answers 503 on every
 path, ``/healthz`` included, for its first ``--warmup`` seconds (an application still loading), then 200;
 ``/slow`` takes ``--slow`` seconds. ``restart`` is what the update does: it stops the process - SIGTERM closes
@@ -21,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -79,7 +81,7 @@ def serve(args):
 def spawn(state_path, settings):
     """Start ``serve`` with ``settings`` in a new session; wait until it listens; record it in the state file."""
     command = [sys.executable, os.path.abspath(__file__), 'serve', '--name', settings['name'],
-               '--port', str(settings['port']), '--warmup', str(settings['warmup']), '--slow', str(settings['slow']),
+               '--port', str(settings['port'] or free_port()), '--warmup', str(settings['warmup']), '--slow', str(settings['slow']),
                '--lifetime', str(settings['lifetime'])]
     if settings.get('release_file'):
         command += ['--release-file', settings['release_file']]
@@ -139,6 +141,25 @@ def running(pid):
         return True
 
 
+def free_port():
+    """A free loopback port below the kernel's ephemeral range: an outgoing connection (the prober, the balancer,
+    the load client) never takes it as its own port while the backend is down, so the restart can bind it again."""
+    try:
+        with open('/proc/sys/net/ipv4/ip_local_port_range', encoding='utf-8') as handle:
+            ephemeral = int(handle.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        ephemeral = 32768
+    for _attempt in range(200):
+        port = random.randint(10000, ephemeral - 1)
+        with socket.socket() as probe:
+            try:
+                probe.bind((HOST, port))
+            except OSError:
+                continue
+            return port
+    raise SystemExit('no free port between 10000 and %d' % ephemeral)
+
+
 def port_open(port):
     with socket.socket() as probe:
         probe.settimeout(0.2)
@@ -151,7 +172,7 @@ def main(argv=None):
     for name in ('serve', 'start'):
         sub = commands.add_parser(name)
         sub.add_argument('--name', required=True)
-        sub.add_argument('--port', type=int, default=0)
+        sub.add_argument('--port', type=int, default=0, help='default: a free one below the ephemeral range')
         sub.add_argument('--release-file')
         sub.add_argument('--warmup', type=float, default=1.0, help='seconds of 503 after a start')
         sub.add_argument('--slow', type=float, default=0.5, help='seconds /slow takes')
