@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import calls_bench
+import dataplane_bench
 import resource_bench
 import rolling_bench
 
@@ -107,6 +108,8 @@ def summary_rows(results):
         rows.extend(resource_bench.summary_rows(sections['resource']))
     if sections.get('rolling'):
         rows.extend(rolling_bench.summary_rows(sections['rolling']))
+    if sections.get('dataplane'):
+        rows.extend(dataplane_bench.summary_rows(sections['dataplane']))
     peer = sections.get('peer')
     if peer and 'unavailable' not in peer:
         table = peer['table']

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import collections
+import json
 import threading
 
 from . import elb_v1, elb_v2, elb_v3
@@ -167,9 +168,23 @@ def reset(app, req):
     return Response(200, {"status": "reset", "seed": seed})
 
 
+def _probe_body(req):
+    """The probe body: an object, or a list holding one object (the form the README once showed)."""
+    if req.body and req.body.lstrip().startswith(b"["):
+        try:
+            data = json.loads(req.body)
+        except ValueError:
+            data = None
+        if isinstance(data, list) and len(data) == 1 and isinstance(data[0], dict):
+            return data[0]
+        raise _bad('the body must be {"rounds": N} or [{"rounds": N}]')
+    return req.json_body(required=False)
+
+
 def probe_round(app, req):
-    """``POST /_emulator/probe`` [``{"rounds": N}``]: probe every member now, N times (default 1), then answer."""
-    body = req.json_body(required=False)
+    """``POST /_emulator/probe`` ``{"rounds": N}`` (or that object in a one-item list; no body: 1 round): probe every
+    member now, N times, then answer."""
+    body = _probe_body(req)
     rounds = body.get("rounds", 1)
     if isinstance(rounds, bool) or not isinstance(rounds, int) or not 1 <= rounds <= 100:
         raise _bad("rounds must be an integer between 1 and 100")

@@ -29,6 +29,7 @@ import selectors
 import socket
 import threading
 import time
+import traceback
 from http.server import BaseHTTPRequestHandler
 from socket import IPPROTO_TCP, SHUT_RDWR, TCP_NODELAY, create_server, socketpair
 
@@ -318,8 +319,11 @@ class DataPlane:
                 if stop.is_set():
                     break
                 if now >= next_tick or ticket > self._done:
-                    self._follow_store(selector)
-                    self._watch_members()
+                    try:
+                        self._follow_store(selector)
+                        self._watch_members()
+                    except Exception:  # pylint: disable=broad-except
+                        traceback.print_exc()  # keep serving; the next turn tries again
                     next_tick = now + TICK_S
                     with self._sync:
                         self._done = max(self._done, ticket)
@@ -352,7 +356,10 @@ class DataPlane:
         for item in gone:
             self._close_listener(item, selector)
         for lid, (family, protocol) in new:
-            sock = create_server((HOST, 0), backlog=MAX_CLIENTS + 64)
+            try:
+                sock = create_server((HOST, 0), backlog=MAX_CLIENTS + 64)
+            except OSError:
+                continue  # out of sockets: tried again at the next turn
             sock.setblocking(False)
             item = _Listener(family, lid, protocol, sock)
             selector.register(sock, selectors.EVENT_READ, item)
@@ -387,8 +394,8 @@ class DataPlane:
                     item.clients.add(conn)
                     self._threads += 1
             if not admitted:
-                self.counters.failed(item.id, "reset")
                 client.close()
+                self.counters.failed(item.id, "reset")
                 continue
             self.counters.listener_add(item.id, "connections")
             threading.Thread(target=self._serve, args=(conn,), name="data-plane-conn", daemon=True).start()

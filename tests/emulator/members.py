@@ -137,12 +137,16 @@ def _check_member(body, pool, family, create):
     """Validate a member create (``create``) or update body against its pool."""
     chk = Checker(body)
     if create:
-        chk.require("address")
+        # v2 CreateMemberReq: subnet_id is required (the official SDK always sends it); v3 subnet_cidr_id is optional
+        chk.require("address", *(("subnet_id",) if family == "v2" else ()))
         _check_address(chk)
     chk.string("name", max_len=255, nullable=True)
     chk.integer("weight", 0, 100, nullable=True)
     chk.boolean("admin_state_up", nullable=True)
-    chk.string("subnet_cidr_id" if family == "v3" else "subnet_id", max_len=36, nullable=True)
+    if family == "v3":
+        chk.string("subnet_cidr_id", max_len=36, nullable=True)
+    else:
+        chk.string("subnet_id", min_len=1, max_len=36, nullable=True)
     if family == "v3" and pool["protocol"] == "IP":
         if "protocol_port" in body and body["protocol_port"] not in (0, None):
             chk.fail("protocol_port", "The value must be 0 for a member of an IP pool.")
@@ -182,15 +186,16 @@ def build_member(family, project_id, body, member_id, pool, ts):
     private = {"pool": pool["id"], "lb": pool["_"].get("lb")}
     if family == "v2":
         return {"id": member_id, "name": body.get("name") or "", "tenant_id": project_id, "project_id": project_id,
-                "address": address, "protocol_port": port, "subnet_id": body.get("subnet_id") or "",
+                "address": address, "protocol_port": port, "subnet_id": body["subnet_id"],
                 "weight": weight, "admin_state_up": admin, "operating_status": INITIAL, "_": private}
-    subnet = body.get("subnet_cidr_id") or ""
+    # The fields of the SDK's v3 Member model only; what the member does not have is null, not "" (README ★).
+    subnet = body.get("subnet_cidr_id") or None
     return {
         "id": member_id, "name": body.get("name") or "", "project_id": project_id, "address": address,
         "protocol_port": port, "weight": weight, "admin_state_up": admin, "subnet_cidr_id": subnet,
         "ip_version": "v%d" % ipaddress.ip_address(address).version,
-        "member_type": "instance" if subnet else "ip", "instance_id": "",
-        "availability_zone": body.get("availability_zone") or "", "device_owner": "", "device_id": "",
+        "member_type": "instance" if subnet else "ip", "instance_id": None,
+        "availability_zone": body.get("availability_zone") or None,
         "operating_status": INITIAL, "status": [], "reason": None, "created_at": ts, "updated_at": ts, "_": private,
     }
 

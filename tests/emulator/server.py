@@ -25,7 +25,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from . import admin, auth, elb_v1, elb_v2, elb_v3, members
 from .dataplane import DataPlane
 from .common import (FAMILY_ADMIN, JSON_CONTENT_TYPE, ApiError, Request, error_response, family_of_path,
-                     new_request_id)
+                     new_request_id, request_id_headers)
 from .faults import Faults, RateLimiter, throttled_response
 from .prober import Prober
 from .seed import seed_project
@@ -250,7 +250,7 @@ class Handler(BaseHTTPRequestHandler):
     def _send(self, resp, request_id):
         payload = resp.encode()
         self.send_response(resp.status)
-        headers = {"Content-Type": JSON_CONTENT_TYPE, "X-Request-Id": request_id}
+        headers = {"Content-Type": JSON_CONTENT_TYPE, **request_id_headers(self.path, request_id)}
         headers.update(resp.headers)
         for name, value in headers.items():
             self.send_header(name, value)

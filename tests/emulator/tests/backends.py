@@ -79,6 +79,56 @@ class TcpBackend:
         self.sock.close()
 
 
+class EchoBackend:
+    """A TCP server on 127.0.0.1 that echoes what it receives, one thread per connection; counts its connections."""
+
+    def __init__(self):
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.port = self.sock.getsockname()[1]
+        self.accepted = 0
+        self._open = set()
+        self._lock = threading.Lock()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                conn, _address = self.sock.accept()
+            except OSError:
+                return
+            with self._lock:
+                self.accepted += 1
+                self._open.add(conn)
+            threading.Thread(target=self._echo, args=(conn,), daemon=True).start()
+
+    def _echo(self, conn):
+        try:
+            while True:
+                data = conn.recv(65536)
+                if not data:
+                    return
+                conn.sendall(data)
+        except OSError:
+            return
+        finally:
+            with self._lock:
+                self._open.discard(conn)
+            conn.close()
+
+    def stop(self):
+        """Close the listening socket and every open connection."""
+        self.sock.close()
+        with self._lock:
+            open_now = list(self._open)
+        for conn in open_now:
+            try:
+                conn.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+
 class UdpBackend:
     """A bound UDP socket that never answers (so no ICMP port-unreachable comes back)."""
 
@@ -116,7 +166,7 @@ def tls_context(tmp_path):
 
 @pytest.fixture(name="backends")
 def backends_fixture():
-    """Factory of loopback backends: ``backends.http(status=500)``, ``.tcp()``, ``.udp()``; all stopped afterwards."""
+    """Factory of loopback backends: ``backends.http(status=500)``, ``.tcp()``, ``.echo()``, ``.udp()``; all stopped afterwards."""
     started = []
 
     class Factory:
@@ -129,6 +179,12 @@ def backends_fixture():
         @staticmethod
         def tcp():
             backend = TcpBackend()
+            started.append(backend)
+            return backend
+
+        @staticmethod
+        def echo():
+            backend = EchoBackend()
             started.append(backend)
             return backend
 
