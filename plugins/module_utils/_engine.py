@@ -79,33 +79,28 @@ class BalancerWrites:
     def wait_active(self, parent, written):
         """After a write, wait (if asked) until the balancer is ACTIVE again, at most ``wait_timeout``.
 
-        ``written`` is the result of the write: a failure here says the write happened (``FailedAfterWrite``).
-        A status read that fails is tried again within the wait (the write is done; only the wait is left)."""
+        ``written`` is the result of the write: a failure here says the write happened (``FailedAfterWrite``)."""
         if not self.wait:
             return
         ident = self.family.parent.loadbalancer_id(parent)
-        failures = []
-
-        def settled():
-            try:
-                status = self.family.loadbalancer.status(self.client, ident) if ident else 'ACTIVE'
-            except ApiError as err:
-                failures.append(err)
-                return None
-            return status if status in ('ACTIVE', 'ERROR') else None
-
-        status = self.client.backoff(deadline=self.wait_timeout, base=POLL_BASE, cap=POLL_CAP).poll(settled)
+        try:
+            status = self.client.backoff(deadline=self.wait_timeout, base=POLL_BASE, cap=POLL_CAP).poll(
+                lambda: self._settled(ident))
+        except ApiError as err:
+            raise FailedAfterWrite('%s was written, but reading load balancer %s while waiting for it '
+                                   'to become ACTIVE failed: %s' % (self.written, ident, err), written)
         if status == 'ACTIVE':
             return
-        if failures and status is None:
-            raise FailedAfterWrite('%s was written, but reading load balancer %s while waiting for it to become ACTIVE '
-                                   'kept failing for wait_timeout (%s s): %s' % (
-                                       self.written, ident, self.wait_timeout, failures[-1]), written)
         if status == 'ERROR':
             why = 'is ERROR'
         else:
             why = 'did not become ACTIVE within wait_timeout (%s s; raise it, or set wait: false)' % self.wait_timeout
         raise FailedAfterWrite('%s was written, but load balancer %s %s.' % (self.written, ident, why), written)
+
+    def _settled(self, ident):
+        """The balancer's status once it is ACTIVE or ERROR, else None (keep polling)."""
+        status = self.family.loadbalancer.status(self.client, ident) if ident else 'ACTIVE'
+        return status if status in ('ACTIVE', 'ERROR') else None
 
 
 class Reconciler:

@@ -222,11 +222,16 @@ class MemberTraffic:
         if self.diff_mode:
             result['diff'] = dict(before=dict(members=before), after=dict(members=after))
         if params['state'] == DRAINED and changing and self.minimum is not None:
-            short = self.short(everyone, mine)
+            short = self.short(everyone, mine, changing)
             if short:
-                raise TaskFailed('Refusing to drain %s: %s. Change serial (fewer hosts at once) or min_healthy. '
-                                 'Nothing was written.' % (member_text(changing), shortfall_text(
-                                     short, params['min_healthy'])), dict(result, changed=False, members=[
+                if len(self.batch) > 1:
+                    advice = ('Lower serial (this batch drains %d members at once) or min_healthy.' %
+                              len(set(member['id'] for item in short for member in item['leaving'])))
+                else:
+                    advice = 'Bring the other members back first, or lower min_healthy.'
+                raise TaskFailed('Refusing to drain %s: %s. %s Nothing was written.' % (
+                    member_text(changing), shortfall_text(short, params['min_healthy']), advice),
+                                 dict(result, changed=False, members=[
                                          dict(item, weight=item['weight_before']) for item in result['members']]))
         if self.check_mode:
             return result
@@ -247,11 +252,12 @@ class MemberTraffic:
             raise TaskFailed(str(err), result)
         return result
 
-    def short(self, everyone, mine):
-        """The pools of ``mine`` that draining them (with the rest of the batch) would leave below min_healthy."""
+    def short(self, everyone, mine, changing):
+        """The pools of ``changing`` (a member leaves each: a pool where it is out already loses nothing) that
+        draining ``mine`` with the rest of the batch would leave below min_healthy."""
         own = set(member['id'] for member in mine)
         leaving = [member for member in everyone if member['id'] in own or in_batch(member, self.batch)]
-        pool_ids = sorted(set(member['pool_id'] for member in mine))
+        pool_ids = sorted(set(member['pool_id'] for member in changing))
         return shortfalls(everyone, leaving, self.minimum, pool_ids)
 
     # -- writing ------------------------------------------------------------------------------------------
@@ -311,7 +317,7 @@ class MemberTraffic:
         originals = dict((member['id'], member.get('weight')) for member in mine)
         while True:
             everyone, now = self.read(scope)
-            short = self.short(everyone, now)
+            short = self.short(everyone, now, changing)
             if not short:
                 return
             # Below min_healthy because of someone else: give the traffic back first, then see.
@@ -330,7 +336,7 @@ class MemberTraffic:
                                       for m in changing), self.params['wait_timeout']), result)
                 retry.pause()
                 everyone, now = self.read(scope)
-                short = self.short(everyone, now)
+                short = self.short(everyone, now, changing)
                 if not short:
                     break
             again = [member for member in now if member.get('weight') != targets[member['id']]]
