@@ -40,6 +40,7 @@ CONNECTION_ENV = {'HW_ACCESS_KEY': 'AKEXAMPLE0000000000', 'HW_SECRET_KEY': 'SKEX
 PASSWORD_AUTH = {'auth': {'identity': {'methods': ['password'], 'password': {'user': {
     'domain': {'name': 'demo'}, 'name': 'demo', 'password': 'demo-password'}}},
     'scope': {'project': {'id': PROJECT_ID}}}}
+SUBNET = 'subnet-web'  # a v2 balancer's and member's subnet (the emulator keeps it, nothing more)
 BASES = {'v3': '/v3/%s/elb' % PROJECT_ID, 'v2': '/v2/%s/elb' % PROJECT_ID}
 HOSTS = ('web1', 'web2', 'web3')
 WEIGHTS = {'web1': 5, 'web2': 3, 'web3': 2}  # unequal, so a restore to the wrong weight shows
@@ -77,8 +78,11 @@ class Api:
         data = None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(self.url + path, data=data, method=method,
                                          headers=dict({'Content-Type': 'application/json'}, **(headers or {})))
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.headers, json.loads(response.read() or b'null')
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                return response.headers, json.loads(response.read() or b'null')
+        except urllib.error.HTTPError as err:
+            raise ProofError('%s %s: HTTP %d %s' % (method, path, err.code, err.read()[:500])) from None
 
     def admin(self, method, path, body=None):
         return self._call(method, '/_emulator/' + path, body)[1]
@@ -139,7 +143,7 @@ class Proof:
         self.api.admin('POST', 'config', {'data_plane': True, 'probe_background': True, 'probe_time_scale': TIME_SCALE})
         lb_body = {'name': 'web-lb'}
         if self.family == 'v2':
-            lb_body['vip_subnet_id'] = 'subnet-web'
+            lb_body['vip_subnet_id'] = SUBNET
         balancer = self.api.elb('POST', self.base + '/loadbalancers', {'loadbalancer': lb_body})['loadbalancer']
         listener = self.api.elb('POST', self.base + '/listeners', {'listener': {
             'name': 'web-http', 'loadbalancer_id': balancer['id'], 'protocol': 'HTTP', 'protocol_port': 80}})['listener']
@@ -154,8 +158,10 @@ class Proof:
                                                      'lifetime': 900, 'release_file': os.path.join(app_dir, 'release')})
             # Restarts (the update) get the 1 s warm-up; the first start is ready at once.
             rolling_backend.write_state(state, dict(settings, warmup=WARMUP))
-            member = self.api.elb('POST', '%s/pools/%s/members' % (self.base, pool['id']), {'member': {
-                'name': name, 'address': '127.0.0.1', 'protocol_port': settings['port'], 'weight': WEIGHTS[name]}})
+            body = {'name': name, 'address': '127.0.0.1', 'protocol_port': settings['port'], 'weight': WEIGHTS[name]}
+            if self.family == 'v2':
+                body['subnet_id'] = SUBNET  # required on v2
+            member = self.api.elb('POST', '%s/pools/%s/members' % (self.base, pool['id']), {'member': body})
             self.hosts[name] = {'dir': app_dir, 'state': state, 'port': settings['port'], 'member': member['member']}
         self.pool_id = pool['id']
         self.listener_id = listener['id']
