@@ -110,9 +110,6 @@ class Run:
     def __init__(self, **fields):
         self.__dict__.update(fields)
 
-    def summary(self):
-        return '%d requests, %d failed' % (self.load['requests'], self.load['failed'])
-
 
 class Proof:
     """The balancer, its three backends and the inventory; ``run`` updates them under load."""
@@ -231,7 +228,7 @@ class Proof:
             yaml.safe_dump(plays, handle, sort_keys=False)
         return path
 
-    def run(self, runner=None, serial=1, control=False, faults=False, rate=RATE, release='2.0'):
+    def run(self, runner=None, serial=1, control=False, faults=False, rate=RATE):
         """Update every host under load; ``runner(playbook, inventory_text, extra_vars)`` runs ansible-playbook
         and returns an object with ``returncode`` and ``output`` (default: ``run_playbook`` below)."""
         runner = runner or (lambda *args: run_playbook(*args, env=dict(os.environ, **connection_env(self.url))))
@@ -253,7 +250,7 @@ class Proof:
         try:
             with client:
                 sampler.start()
-                outcome = runner(playbook, self.inventory(release), {'web_serial': serial})
+                outcome = runner(playbook, self.inventory(), {'web_serial': serial})
                 seconds = time.monotonic() - began
                 time.sleep(0.5)  # the requests sent as the play ended still count
         finally:
