@@ -18,6 +18,8 @@ import pytest
 from .conftest import ROOT, connection_env, run_playbook
 
 sys.path.insert(0, os.path.join(ROOT, 'tests', 'utils'))
+import load_client  # noqa: E402  pylint: disable=wrong-import-position,import-error
+import rolling_backend  # noqa: E402  pylint: disable=wrong-import-position,import-error
 import rolling_proof  # noqa: E402  pylint: disable=wrong-import-position,import-error
 
 
@@ -83,3 +85,22 @@ def test_the_same_update_without_the_role_fails_requests(elb, make_proof):
     assert proof.starts() == dict.fromkeys(rolling_proof.HOSTS, 2)
     assert run.load['failed'] > 0, explain(run)
     assert run.most_drained == 0  # nothing drained: no weight was ever written
+
+
+@pytest.mark.parametrize('host', ['10.0.0.1', '::ffff:127.0.0.1', '192.168.1.1', 'localhost', 'example.com'])
+def test_the_load_client_connects_to_loopback_only(host):
+    with pytest.raises(ValueError):
+        load_client.LoadClient(80, host=host)
+
+
+def test_the_load_client_stops_by_itself_after_its_bound(tmp_path):
+    state = str(tmp_path / 'backend.json')
+    settings = rolling_backend.spawn(state, {'name': 'solo', 'port': 0, 'warmup': 0, 'slow': 0.01, 'lifetime': 60})
+    try:
+        client = load_client.LoadClient(settings['port'], rate=200, max_requests=30).start()
+        client.wait(30)
+        counts = client.stop()
+    finally:
+        rolling_backend.terminate(settings['pid'])
+    assert counts['requests'] == 30 and counts['failed'] == 0, counts
+    assert counts['backends']['solo']['served'] == 30 and counts['statuses'] == {'200': 30}

@@ -60,6 +60,11 @@ class LoadClient:
             thread.start()
         return self
 
+    def wait(self, timeout=None):
+        """Wait until the client stopped by itself (its count or time reached)."""
+        for thread in self._threads:
+            thread.join(timeout)
+
     def stop(self):
         """Stop sending, wait for the requests in flight, and return the counts."""
         self._stop.set()
@@ -171,8 +176,7 @@ def main():
     args = parser.parse_args()
     client = LoadClient(args.port, host=args.host, rate=args.rate, max_seconds=args.seconds).start()
     try:
-        while any(thread.is_alive() for thread in client._threads):  # pylint: disable=protected-access
-            time.sleep(0.1)
+        client.wait()
     except KeyboardInterrupt:
         pass
     print(json.dumps(client.stop(), indent=1))
