@@ -40,7 +40,6 @@ class ApiError(Exception):
         self.applied_unknown = applied_unknown
         self.hint = None  # what to do, when the caller knows better than the code's usual hint
 
-
     def __str__(self):
         parts = []
         if self.method and self.url:

@@ -229,10 +229,10 @@ class MemberTraffic:
                               len(set(member['id'] for item in short for member in item['leaving'])))
                 else:
                     advice = 'Bring the other members back first, or lower min_healthy.'
+                unchanged = [dict(item, weight=item['weight_before']) for item in result['members']]
                 raise TaskFailed('Refusing to drain %s: %s. %s Nothing was written.' % (
                     member_text(changing), shortfall_text(short, params['min_healthy']), advice),
-                                 dict(result, changed=False, members=[
-                                         dict(item, weight=item['weight_before']) for item in result['members']]))
+                    dict(result, changed=False, members=unchanged))
         if self.check_mode:
             return result
         if changing:
@@ -253,12 +253,14 @@ class MemberTraffic:
         return result
 
     def short(self, everyone, mine, changing):
-        """The pools of ``changing`` (a member leaves each: a pool where it is out already loses nothing) that
-        draining ``mine`` with the rest of the batch would leave below min_healthy."""
+        """The pools that draining ``mine`` with the rest of the batch would leave below min_healthy: those of
+        ``changing`` and those where another member of the batch still serves (a pool where they are all out
+        already loses nothing). Every host of a batch judges the same pools, so they all refuse or none does."""
         own = set(member['id'] for member in mine)
         leaving = [member for member in everyone if member['id'] in own or in_batch(member, self.batch)]
-        pool_ids = sorted(set(member['pool_id'] for member in changing))
-        return shortfalls(everyone, leaving, self.minimum, pool_ids)
+        pool_ids = set(member['pool_id'] for member in changing)
+        pool_ids.update(member['pool_id'] for member in leaving if member.get('weight'))
+        return shortfalls(everyone, leaving, self.minimum, sorted(pool_ids))
 
     # -- writing ------------------------------------------------------------------------------------------
 
@@ -299,10 +301,10 @@ class MemberTraffic:
             item['weight'] = held.get(item['id'], before[item['id']])
         changed = any(item['weight'] != before[item['id']] for item in result['members'])
         result['changed'] = changed
-        text = '; '.join('%s in pool %s: %s -> %s' % (endpoint(item), pool_text(item), before[item['id']],
-                                                        item['weight']) for item in result['members'])
+        text = '; '.join('%s in pool %s: %s -> %s' % (endpoint(item), pool_text(item), before[item['id']], item['weight'])
+                         for item in result['members'])
         if changed:
-            raise TaskFailed('A weight write failed after others went through: %s. The service holds now: %s.' % (
+            raise TaskFailed('A weight write failed, after weights were written: %s. The service holds now: %s.' % (
                 err, text), result)
         raise TaskFailed('%s. Nothing was written; the weights are: %s.' % (err, text), result)
 

@@ -145,6 +145,12 @@ def weight(elb, web, name):
     return elb.api('GET', '%s/pools/%s/members/%s' % (V3, web['pool']['id'], member['id']))['member']
 
 
+def stopped(run):
+    """The hosts the role stopped at the drain (each with the reason), after judging the whole batch."""
+    return [r for r in run.records if r['status'] == 'failed' and r['task'].endswith(
+        'Stop when the batch could not be drained as a whole')]
+
+
 def wait_all_healthy(run_task):
     run_task('member_health_info', {'pool': 'demo-http-pool', 'wait_for': 'healthy', 'wait_timeout': 30})
 
@@ -185,10 +191,9 @@ def test_refuses_to_drain_the_last_healthy_member(elb, web, run_task):
                                     'wait_timeout': 30})
     elb.reset_stats()
     run = run_example(elb, web, expect_rc=2)
-    failed = [r for r in run.records if r['status'] == 'failed']
+    failed = stopped(run)
     assert [r['host'] for r in failed] == ['host1'], run.output
-    assert 'Refusing to drain 127.0.0.1:%d' % web['hosts']['host1']['app'].port in failed[0]['result']['results'][0][
-        'msg']
+    assert 'Refusing to drain 127.0.0.1:%d' % web['hosts']['host1']['app'].port in failed[0]['result']['msg']
     assert elb.writes() == [] and weight(elb, web, 'host1')['weight'] == 5
     assert web['hosts']['host1']['app'].restarts == 0
 
@@ -297,14 +302,49 @@ def test_a_serial_batch_that_would_empty_the_pool_fails_in_every_host_before_any
     run = run_role(elb, pair, serial=2, expect_rc=2)
     elb.admin('POST', 'config', {'pending_seconds': 0})
     assert elb.writes() == [], run.output
-    failed = [r for r in run.records if r['status'] == 'failed']
+    failed = stopped(run)
     assert sorted(r['host'] for r in failed) == ['host1', 'host2'], run.output
     for record in failed:
-        message = record['result']['results'][0]['msg']
+        message = record['result']['msg']
         assert 'pool demo-http-pool has 2 member(s); draining 2 of them' in message, message
         assert 'Lower serial (this batch drains 2 members at once) or min_healthy' in message, message
     for name in ('host1', 'host2'):
         assert weight(elb, pair, name)['weight'] == 5 and pair['hosts'][name]['app'].restarts == 0
+
+
+def test_every_host_of_a_batch_judges_every_pool_the_batch_drains(elb, web, run_task):
+    """Item 1, serial 2 over host1 and host3: demo-http-pool can spare both, but host3 is also the only member of
+    demo-tcp-pool. host1 alone would find its own pool fine, drain, and be abandoned when host3 is refused; it
+    judges host3's pool too, so both fail before any write."""
+    wait_all_healthy(run_task)
+    pool_member(elb, V3, elb.pool('demo-tcp-pool')['id'], web['hosts']['host3']['app'].port, weight=5)
+    elb.reset_stats()
+    run = run_role(elb, web, hosts='host1:host3', serial=2, expect_rc=2)
+    assert elb.writes() == [], run.output
+    failed = stopped(run)
+    assert sorted(r['host'] for r in failed) == ['host1', 'host3'], run.output
+    for record in failed:
+        assert 'pool demo-tcp-pool has 1 member(s); draining 1 of them' in record['result']['msg'], record
+
+
+def test_a_host_of_the_batch_that_fails_to_drain_leaves_no_other_drained(elb, web, run_task):
+    """No refusal leaves another host drained and abandoned: ghost has no member (its drain fails), host1's drain
+    goes through; the role puts host1 back before the batch stops."""
+    wait_all_healthy(run_task)
+    extra = dict(rolling_update_loadbalancer='demo-lb', rolling_update_wait_timeout=60)
+    lines = inventory(web) + 'ghost ansible_host=127.0.0.1 app_port=1 app_dir=%s rolling_update_state_dir=%s\n' % (
+        web['tmp'], web['tmp'])
+    elb.reset_stats()
+    run = run_playbook(role_play(web, hosts='host1:ghost', serial=2), env=connection_env(elb), inventory=lines,
+                       extra_vars=extra, expect_rc=2)
+    failed = dict((r['host'], r['result']['msg']) for r in stopped(run))
+    assert sorted(failed) == ['ghost', 'host1'], run.output
+    assert 'No member matches' in failed['ghost']
+    assert failed['host1'] == 'Another host of this batch could not be drained (ghost); this host was put back.'
+    assert [method for method, _path, _status in elb.writes()] == ['PUT', 'PUT']  # drained, then put back
+    member = weight(elb, web, 'host1')
+    assert member['weight'] == 5 and web['hosts']['host1']['app'].restarts == 0
+    assert not [f for f in os.listdir(web['hosts']['host1']['dir']) if f.startswith('hwcloud_elb_rolling_update')]
 
 
 def test_a_serial_batch_the_pool_can_spare_is_drained_together(elb, web, run_task):

@@ -145,3 +145,58 @@ def test_a_key_of_weights_that_names_nothing_selected_is_refused_naming_it():
     assert "'web-pol'" in str(failure.value) and 'member m1 in pool web (p1)' in str(failure.value)
     task, _warnings = traffic(state='serving', weights={'web': 10, 'p1': 3, 'm1': 2})
     task.check_weight_keys([MEMBER])
+
+
+class Reads:
+    """A scope whose reads return the given member lists in turn (the last one again when they run out)."""
+
+    def __init__(self, *reads):
+        self.reads = list(reads)
+
+    def read(self, _client):
+        return self.reads.pop(0) if len(self.reads) > 1 else self.reads[0]
+
+
+def drain_task(wait_timeout=30):
+    task, _warnings = traffic(state='drained', address='10.0.0.1', min_healthy='1', wait_timeout=wait_timeout)
+    task.written = []
+    task.write = lambda scope, mine, changing, targets, result: task.written.append(
+        sorted((member['id'], targets[member['id']]) for member in changing))
+    return task
+
+
+def drain_result(*members):
+    return dict(changed=True, members=[dict(m, weight=0, weight_before=m['weight']) for m in members])
+
+
+def test_a_drain_that_another_run_met_puts_its_weight_back_then_drains_again():
+    """Issue 26 item 1 between runs: after the write both are out; put back, wait, the other is back, drain."""
+    mine, other = member('a', address='10.0.0.1'), member('b', address='10.0.0.2')
+    task = drain_task()
+    both_out = [dict(mine, weight=0), dict(other, weight=0)]
+    mine_back = [mine, dict(other, weight=0)]
+    other_back = [mine, other]
+    result = drain_result(mine)
+    task.hold_min_healthy(Reads(both_out, mine_back, other_back, [dict(mine, weight=0), other]), [mine], [mine],
+                          {'a': 0}, result)
+    assert task.written == [[('a', 5)], [('a', 0)]]
+    assert [item['weight'] for item in result['members']] == [0]
+
+
+def test_a_drain_that_never_gets_its_turn_fails_changed_with_its_weight_back():
+    mine, other = member('a', address='10.0.0.1'), member('b', address='10.0.0.2')
+    task = drain_task(wait_timeout=30)
+    result = drain_result(mine)
+    with pytest.raises(_member_traffic.TaskFailed) as failure:
+        task.hold_min_healthy(Reads([dict(mine, weight=0), dict(other, weight=0)], [mine, dict(other, weight=0)]),
+                              [mine], [mine], {'a': 0}, result)
+    assert task.written == [[('a', 5)]] and task.client.now == pytest.approx(30)
+    assert failure.value.result['changed'] is True and [m['weight'] for m in failure.value.result['members']] == [5]
+    assert 'wait_timeout (30 s)' in str(failure.value) and 'pool pool-p1 has 2 member(s)' in str(failure.value)
+
+
+def test_a_drain_the_pool_allows_after_the_write_is_kept():
+    mine, other = member('a', address='10.0.0.1'), member('b', address='10.0.0.2')
+    task = drain_task()
+    task.hold_min_healthy(Reads([dict(mine, weight=0), other]), [mine], [mine], {'a': 0}, drain_result(mine))
+    assert task.written == []
