@@ -123,18 +123,19 @@ def markdown(result):
              's per host (batch) | floor s | GETs per host | writes per host |',
              '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |']
     for run in result['runs']:
-        lines.append('| %s | %d | %d | %d | %s | %d | %s | %.1f | %.1f | %.1f | %.1f | %.1f |' % (
+        lines.append('| %s | %d | %d | %d | %s | %d | %s | %.1f | %.1f | %s | %.1f | %.1f |' % (
             run['label'], run['requests'], run['served'], run['failed'],
             ', '.join('%s: %d' % item for item in sorted(run['statuses'].items())), run['most_drained'],
             'yes' if run['restored'] else '**no**', run['per_batch'] * run['batches'], run['per_batch'],
-            result['floor'], run['gets_per_host'], run['writes_per_host']))
+            '-' if run['control'] else '%.1f' % result['floor'], run['gets_per_host'], run['writes_per_host']))
     lines.append('')
     faults = next((run for run in result['runs'] if run['faults']), None)
     lines.append(
         '- **Floor** of a host (or of a batch of hosts updated together): the drain wait (%d s) + the update (%.0f s '
         'closed, %.0f s of 503) + the monitor\'s up threshold x its scaled delay (%d x %.1f s) = %.1f s. The rest of '
-        '*s per host* is the role\'s tasks (about twenty per host, each an Ansible task time; see the floor section '
-        'above) and its waits for the balancer and for health, which poll every second.' % (
+        '*s per host* is the role\'s tasks (each costs an Ansible task time; see the floor section above) and its '
+        'waits for the balancer and for health, which poll every second. The control has no floor: it neither '
+        'drains nor waits.' % (
             rolling_proof.DRAIN_WAIT, rolling_proof.DOWN, rolling_proof.WARMUP, monitor['max_retries'],
             monitor['delay'] * result['time_scale'], result['floor']))
     lines.append(
