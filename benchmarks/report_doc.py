@@ -9,25 +9,29 @@ import dataplane_bench
 import resource_bench
 import rolling_bench
 
-# Not measured by make bench: the figures come from tests/integration/test_member_traffic.py (issue 19).
+# Not measured by make bench: the figures come from tests/integration/test_rolling_update.py and test_member_traffic.py
+# (issues 19, 26); the rolling section (benchmarks/rolling_bench.py) measures the calls of whole runs.
 ROLLING_UPDATE_CALLS = (
     '## Calls per host of a rolling update\n'
     '\n'
     "The `rolling_update` role on a dedicated (v3) balancer whose pool holds the host's member, measured in\n"
-    '`tests/integration/test_member_traffic.py` (`test_calls_per_task_do_not_grow_with_the_other_members`, which\n'
+    '`tests/integration/test_rolling_update.py` (`test_drain_and_restore_cost_at_most_10_gets_and_2_writes_per_pool`)\n'
+    'and `tests/integration/test_member_traffic.py` (`test_calls_per_task_do_not_grow_with_the_other_members`, which\n'
     'also checks that six more members in the pool change none of these numbers). No call is made per other member:\n'
-    "members are read with the project-wide member list, filtered by balancer (and address for the host's own).\n"
+    "members are read with the project-wide member list, filtered by balancer; one read gives the host's own members\n"
+    'and the rest of each pool (for `min_healthy`).\n'
     '\n'
     '| step | writes | GETs |\n'
     '| --- | --- | --- |\n'
-    '| drain, check mode (weights to save, `min_healthy`) | 0 | 6: balancer, pools, members; again for the rest of the pool |\n'
-    '| drain | 1 per pool holding the host | 6, plus 1 for the balancer to be ACTIVE |\n'
-    '| restore, with the wait for health | 1 per pool holding the host | 3, 1 for ACTIVE, 4 to start the wait '
-    '(balancer, pools, monitors, members), then 1 per poll |\n'
+    '| drain | 1 per pool holding the host | 5: balancer, pools, members; 1 for the balancer to be ACTIVE; the members '
+    'again (`min_healthy` after the write) |\n'
+    '| restore, with the wait for health | 1 per pool holding the host | 5: balancer, pools, members; 1 for ACTIVE; then '
+    '1 member list call per poll (the monitors are read once, only if a member is seen unhealthy) |\n'
     '\n'
-    '21 GETs and 2 writes per pool per host, plus one member list call per poll while the host comes back (the\n'
-    "polls follow the monitor's interval). v2 reads each balancer's status tree per poll and each pool's member list\n"
-    'once per task instead of the project-wide list.\n'
+    '10 GETs and 2 writes per pool per host when the host is healthy at the first poll (issue 26; 21 GETs before),\n'
+    'plus one member list call per further poll while the host comes back (the polls follow the monitor\'s interval).\n'
+    'v2 reads each balancer\'s status tree per poll and each pool\'s member list once per task instead of the\n'
+    'project-wide list.\n'
 )
 
 
