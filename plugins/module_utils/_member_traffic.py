@@ -65,6 +65,7 @@ def argument_spec():
         wait_timeout=dict(type='int', default=300),
         fail_fast=dict(type='bool', default=True),
         diagnose=dict(type='bool', default=False),
+        settle=dict(type='bool', default=False),
     )
 
 
@@ -108,6 +109,9 @@ def input_problems(family, params):
         elif params['state'] != SERVING or not params['wait']:
             problems.append('diagnose applies only with state: serving and wait: true (it diagnoses a failed wait '
                             'for health).')
+    if params.get('settle') and (params['state'] != SERVING or not params['wait']):
+        problems.append('settle applies only with state: serving and wait: true (it waits for health before the '
+                        'weight is written).')
     if params.get('weight') is not None and not 1 <= params['weight'] <= MAX_WEIGHT:
         problems.append('weight is %r; the weight to restore must be a whole number from 1 to %d.' % (
             params['weight'], MAX_WEIGHT))
@@ -195,6 +199,7 @@ class MemberTraffic:
         self.minimum = _members.parse_min_healthy(params.get('min_healthy'))
         self.batch = set(params.get('batch') or ())
         self.own = selection(params)
+        self.settled = set()  # member ids proven healthy by settle just before their write
 
     # -- reading ------------------------------------------------------------------------------------------
 
@@ -243,6 +248,8 @@ class MemberTraffic:
                     dict(result, changed=False, members=unchanged))
         if self.check_mode:
             return result
+        if changing and params['state'] == SERVING and params.get('settle') and self.family.name == 'v3':
+            self.settle(scope, changing, targets, result)
         if changing:
             self.write(scope, mine, changing, targets, result)
             if params['state'] == DRAINED and self.minimum is not None:
@@ -401,14 +408,44 @@ class MemberTraffic:
         if seconds:
             self.client.backoff(deadline=seconds, base=1.0, cap=5.0).poll(lambda: None)
 
-    def wait_serving(self, scope, mine, targets, result):
-        """The member-health wait: healthy (or unmonitored) in every pool where it gets a weight above 0 (a
-        weight kept at 0 is not meant to serve). A v2 member put back from 0 comes back from OFFLINE."""
-        ids = [member['id'] for member in mine if targets[member['id']]]
-        if not ids:
-            return
+    def own_scope(self, scope, ids):
+        """The resolved scope narrowed to the members ``ids`` (the task's own, by id)."""
         own = copy.copy(scope)
         own.params = dict(scope.params, ids=ids, **dict((k, v) for k, v in self.own.items() if v is not None))
+        return own
+
+    def settle(self, scope, changing, targets, result):
+        """v3, before a member goes back from weight 0: the balancer probes it at weight 0 (api-notes §10), so wait
+        until every poll for the monitor's up threshold found it healthy. A restart shorter than the down threshold
+        never shows unhealthy, and the new process may still answer errors; without this the restore would give it
+        traffic at once. Unmonitored members get theirs at once. A failure here has written nothing."""
+        ids = [member['id'] for member in changing if targets[member['id']] and not member.get('weight') and
+               member['health'] != _members.UNMONITORED]
+        if not ids:
+            return
+        try:
+            members, _summary = _members.wait_for_health(
+                self.client, self.family, None, wait_for=_members.HEALTHY, wait_timeout=self.params['wait_timeout'],
+                fail_fast=self.params['fail_fast'], scope=self.own_scope(scope, ids), steady=True,
+                seen=[member for member in changing if member['id'] in ids])
+        except (InputError, ApiError) as err:
+            self.show_health(getattr(err, 'members', None) or [], result)
+            for item in result['members']:
+                item['weight'] = item['weight_before']
+            result['changed'] = False
+            raise TaskFailed('Did not give traffic back to %s (settle): %s Nothing was written.' % (
+                member_text([m for m in changing if m['id'] in ids]), str(err).rstrip('.') + '.'), result) from None
+        self.show_health(members, result)
+        self.settled.update(ids)
+
+    def wait_serving(self, scope, mine, targets, result):
+        """The member-health wait: healthy (or unmonitored) in every pool where it gets a weight above 0 (a
+        weight kept at 0 is not meant to serve). A v2 member put back from 0 comes back from OFFLINE. Members that
+        settle has just proven healthy are not waited for again."""
+        ids = [member['id'] for member in mine if targets[member['id']] and member['id'] not in self.settled]
+        if not ids:
+            return
+        own = self.own_scope(scope, ids)
         settling = [member['id'] for member in mine if not member.get('weight')]
         try:
             members, summary = _members.wait_for_health(
