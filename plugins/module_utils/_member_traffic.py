@@ -424,18 +424,14 @@ class MemberTraffic:
         if not ids:
             return
         try:
-            members, _summary = _members.wait_for_health(
-                self.client, self.family, None, wait_for=_members.HEALTHY, wait_timeout=self.params['wait_timeout'],
-                fail_fast=self.params['fail_fast'], scope=self.own_scope(scope, ids), steady=True,
-                seen=[member for member in changing if member['id'] in ids])
+            self.wait_healthy(self.own_scope(scope, ids), result, steady=True,
+                              seen=[member for member in changing if member['id'] in ids])
         except (InputError, ApiError) as err:
-            self.show_health(getattr(err, 'members', None) or [], result)
             for item in result['members']:
                 item['weight'] = item['weight_before']
             result['changed'] = False
-            raise TaskFailed('Did not give traffic back to %s (settle): %s Nothing was written.' % (
-                member_text([m for m in changing if m['id'] in ids]), str(err).rstrip('.') + '.'), result) from None
-        self.show_health(members, result)
+            raise TaskFailed('Did not give traffic back to %s (settle), nothing was written: %s' % (
+                member_text([m for m in changing if m['id'] in ids]), err), result) from None
         self.settled.update(ids)
 
     def wait_serving(self, scope, mine, targets, result):
@@ -445,12 +441,16 @@ class MemberTraffic:
         ids = [member['id'] for member in mine if targets[member['id']] and member['id'] not in self.settled]
         if not ids:
             return
-        own = self.own_scope(scope, ids)
-        settling = [member['id'] for member in mine if not member.get('weight')]
+        self.wait_healthy(self.own_scope(scope, ids), result,
+                          settling=[member['id'] for member in mine if not member.get('weight')])
+
+    def wait_healthy(self, own, result, **options):
+        """wait_for_health on the task's own members; the health as last read goes into ``result``, and with
+        diagnose a failed wait carries the member check's diagnosis."""
         try:
             members, summary = _members.wait_for_health(
                 self.client, self.family, None, wait_for=_members.HEALTHY, wait_timeout=self.params['wait_timeout'],
-                fail_fast=self.params['fail_fast'], scope=own, settling=settling)
+                fail_fast=self.params['fail_fast'], scope=own, **options)
         except _members.WaitFailed as err:
             self.show_health(err.members, result)
             if not self.params.get('diagnose'):

@@ -188,5 +188,6 @@ def test_settle_that_never_sees_the_member_healthy_writes_nothing(elb, run_task,
                                              weight=7, wait_timeout=60, settle=True), expect_failure=True)
     assert not failed['changed'] and failed['members'][0]['weight'] == 0 and elb.writes() == []
     assert member_weight(elb, V3, web['pool']['id'], web['first']['id']) == 0
-    assert failed['msg'].startswith('Did not give traffic back to 127.0.0.1:%d (settle): ' % web['one'].port)
-    assert 'RESPONSE_MISMATCH' in failed['msg'] and failed['msg'].endswith('Nothing was written.')
+    assert failed['msg'].startswith('Did not give traffic back to 127.0.0.1:%d (settle), nothing was written: '
+                                    % web['one'].port)
+    assert 'RESPONSE_MISMATCH' in failed['msg'] and failed['members'][0]['health'] == 'unhealthy'

@@ -176,7 +176,7 @@ def test_a_host_that_does_not_come_back_stops_the_play_before_the_next(elb, web,
     assert '127.0.0.1:%d in pool demo-http-pool: RESPONSE_MISMATCH' % web['hosts']['host2']['app'].port in message
     assert weight(elb, web, 'host1')['weight'] == 5
     # Never healthy, so settle (the role's default) never gave it its weight back: still drained, the play stopped.
-    assert weight(elb, web, 'host2')['weight'] == 0 and 'Nothing was written' in message
+    assert weight(elb, web, 'host2')['weight'] == 0 and 'nothing was written' in message
     third = web['hosts']['host3']
     assert weight(elb, web, 'host3')['weight'] == 5 and third['app'].restarts == 0
     assert not (third['dir'] / 'release').exists()
