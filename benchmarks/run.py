@@ -3,7 +3,7 @@
 """`make bench`: every benchmark in turn, a summary table on stdout, and docs/performance.md rewritten with the
 method and the figures. Prints figures; asserts nothing about time (it fails only when a benchmark cannot run).
 
-  .venv/bin/python benchmarks/run.py [--only calls,floor,profile,scale,peer,resource] [--no-doc] [--pools 200]
+  .venv/bin/python benchmarks/run.py [--only calls,floor,profile,scale,peer,resource,dataplane] [--no-doc] [--pools 200]
                                     [--rerun] [--doc-only]
   --only members runs the emulator prober benchmark (benchmarks/members_bench.py); it is not in the default set.
 """
@@ -21,6 +21,7 @@ import traceback
 
 import _bench
 import calls_bench
+import dataplane_bench
 import floor_bench
 import members_bench
 import peer_bench
@@ -30,7 +31,7 @@ import scale_bench
 import startup_profile
 from _emulator import emulator
 
-SECTIONS = ('calls', 'floor', 'profile', 'scale', 'peer', 'resource')
+SECTIONS = ('calls', 'floor', 'profile', 'scale', 'peer', 'resource', 'dataplane')
 
 
 def environment():
@@ -76,6 +77,9 @@ def run_section(name, args, log):
     if name == 'resource':  # hwcloud.elb.healthmonitors: no-op and create over 1,000 pools, the full-size soak
         result = resource_bench.measure(args.resource_pools)
         return result, resource_bench.report(result)
+    if name == 'dataplane':  # the emulator's data plane: requests/s through a listener, added latency per request
+        result = dataplane_bench.measure(args.dataplane_requests, args.dataplane_clients)
+        return result, dataplane_bench.report(result)
     if name == 'members':  # opt-in (--only members): the emulator's prober, not the collection; not in the doc
         result = members_bench.measure()
         return result, members_bench.report(result)
@@ -93,6 +97,8 @@ def main():
     parser.add_argument('--rerun', action='store_true', help='scale: also time a no-op re-run of the role')
     parser.add_argument('--peer-rounds', type=int, default=3)
     parser.add_argument('--resource-pools', type=int, default=1000, help='resource: pools of the no-op and create')
+    parser.add_argument('--dataplane-requests', type=int, default=2000, help='dataplane: sequential GETs per path')
+    parser.add_argument('--dataplane-clients', type=int, default=8, help='dataplane: keep-alive clients of the throughput run')
     parser.add_argument('--json', default=os.path.join(_bench.WORK, 'results.json'))
     parser.add_argument('--doc-only', action='store_true',
                         help='measure nothing: rewrite docs/performance.md from the figures of the last run (--json)')

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import collections
+import json
 import threading
 
 from . import elb_v1, elb_v2, elb_v3
@@ -102,14 +103,17 @@ def clear_faults(app, req):  # pylint: disable=unused-argument
 
 
 def get_config(app, req):  # pylint: disable=unused-argument
-    """``GET /_emulator/config`` (with the prober's keys)."""
-    return Response(200, {**app.config, **app.prober.config})
+    """``GET /_emulator/config`` (with the prober's and the data plane's keys)."""
+    return _config_view(app)
 
 
 def set_config(app, req):
     """``POST /_emulator/config`` ``{"pending_seconds", "rate_limit_per_s", "token_ttl_s", "pending_blocks_create"}`` (merged)."""
     body = req.json_body()
     problem = app.prober.configure(body)  # takes out probe_time_scale and probe_background
+    data_plane = body.pop("data_plane", None)
+    if data_plane is not None and not isinstance(data_plane, bool):
+        problem = problem or "data_plane must be true or false"
     if "seed" in body:  # seeds the faults' probability draws; not kept in the config
         seed = body.pop("seed")
         if isinstance(seed, bool) or not isinstance(seed, int):
@@ -133,6 +137,8 @@ def set_config(app, req):
         app.config[key] = value if value is not None or key == "token_ttl_s" else 0
     if "rate_limit_per_s" in body:
         app.limiter.reset()
+    if data_plane is not None:
+        app.dataplane.configure(data_plane)
     if "pending_seconds" in body and not app.config["pending_seconds"]:
         # Disabling also ends the PENDING_UPDATE windows already running.
         with app.store.lock:
@@ -140,7 +146,11 @@ def set_config(app, req):
                 for lb in app.store.coll(family, "loadbalancers").values():
                     lb["_"].pop("pending_until", None)
         app.store.mark_dirty()
-    return Response(200, {**app.config, **app.prober.config})
+    return _config_view(app)
+
+
+def _config_view(app):
+    return Response(200, {**app.config, **app.prober.config, "data_plane": app.dataplane.enabled})
 
 
 def reset(app, req):
@@ -154,17 +164,48 @@ def reset(app, req):
     app.limiter.reset()
     app.stats.reset()
     app.prober.reset()
+    app.dataplane.reset()
     return Response(200, {"status": "reset", "seed": seed})
 
 
+def _probe_body(req):
+    """The probe body: an object, or a list holding one object (the form the README once showed)."""
+    if req.body and req.body.lstrip().startswith(b"["):
+        try:
+            data = json.loads(req.body)
+        except ValueError:
+            data = None
+        if isinstance(data, list) and len(data) == 1 and isinstance(data[0], dict):
+            return data[0]
+        raise _bad('the body must be {"rounds": N} or [{"rounds": N}]')
+    return req.json_body(required=False)
+
+
 def probe_round(app, req):
-    """``POST /_emulator/probe`` [``{"rounds": N}``]: probe every member now, N times (default 1), then answer."""
-    body = req.json_body(required=False)
+    """``POST /_emulator/probe`` ``{"rounds": N}`` (or that object in a one-item list; no body: 1 round): probe every
+    member now, N times, then answer."""
+    body = _probe_body(req)
     rounds = body.get("rounds", 1)
     if isinstance(rounds, bool) or not isinstance(rounds, int) or not 1 <= rounds <= 100:
         raise _bad("rounds must be an integer between 1 and 100")
     probes = app.prober.run_round(rounds)
     return Response(200, {"rounds": rounds, "probes": probes})
+
+
+def data_plane(app, req):  # pylint: disable=unused-argument
+    """``GET /_emulator/data-plane``: the listeners' loopback sockets."""
+    return Response(200, app.dataplane.view())
+
+
+def data_plane_stats(app, req):  # pylint: disable=unused-argument
+    """``GET /_emulator/data-plane/stats``: the traffic counters."""
+    return Response(200, app.dataplane.counters.snapshot())
+
+
+def reset_data_plane_stats(app, req):  # pylint: disable=unused-argument
+    """``POST /_emulator/data-plane/stats/reset``: zero the counters (``active`` keeps counting what is open)."""
+    app.dataplane.counters.reset()
+    return Response(200, app.dataplane.counters.snapshot())
 
 
 def dump_state(app, req):  # pylint: disable=unused-argument
@@ -290,5 +331,8 @@ def register(router):
         ("POST", "/_emulator/bulk", bulk),
         ("GET", "/_emulator/state", dump_state),
         ("POST", "/_emulator/probe", probe_round),
+        ("GET", "/_emulator/data-plane", data_plane),
+        ("GET", "/_emulator/data-plane/stats", data_plane_stats),
+        ("POST", "/_emulator/data-plane/stats/reset", reset_data_plane_stats),
     ):
         router.add(method, path, handler, "admin", auth=False, project=False)

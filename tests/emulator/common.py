@@ -220,6 +220,16 @@ def family_of_path(path):
     return FAMILY_GATEWAY
 
 
+def request_id_headers(target, request_id):
+    """The request id headers of an answer to ``target`` (path and query): ``X-Request-Id``, and on the
+    OpenStack-style ``/v2.0`` paths also ``X-OpenStack-Request-Id``, which openstacksdk puts in its errors."""
+    headers = {"X-Request-Id": request_id}
+    path = target.partition("?")[0]
+    if path == "/v2.0" or path.startswith("/v2.0/"):
+        headers["X-OpenStack-Request-Id"] = request_id
+    return headers
+
+
 def error_body(family, status, code, message, request_id):
     """The error body of ``family`` for (status, code, message)."""
     if code and code.startswith("APIGW."):

@@ -32,6 +32,13 @@ def render_lb(rec):
     return out
 
 
+def check_default_pool_id(body):
+    """A listener's ``default_pool_id``: a string or null; "" means none (stored as null)."""
+    if "default_pool_id" in body:
+        Checker(body).string("default_pool_id", nullable=True)
+        body["default_pool_id"] = body["default_pool_id"] or None
+
+
 def render(kind, rec):
     """The API view of a record of ``kind``."""
     return render_lb(rec) if kind == "loadbalancers" else strip_private(rec)
@@ -60,6 +67,7 @@ class ElbFamily:
     COMPATIBLE = {}                # pool protocol -> the monitor types it takes (not listed: any)
     URL_PATH_CHARSET = None        # the characters a url_path may hold (None: any, after the leading "/")
     EXPECTED_CODE_RANGES = {}      # monitor type -> (lo, hi) of its expected_codes (not listed: 200-599)
+    POOL_OPTIONS = {}              # pool option object -> {key: (default, (lo, hi) for an integer | None for a boolean)}
 
     # --- the same in both families ----------------------------------------------------
     IMMUTABLE = {  # keys a PUT may repeat but not change (400)
@@ -83,7 +91,8 @@ class ElbFamily:
             "id": ("id", "str"), "name": ("name", "str"), "description": ("description", "str"),
             "protocol": ("protocol", "str"), "lb_algorithm": ("lb_algorithm", "str"),
             "healthmonitor_id": ("healthmonitor_id", "str"), "admin_state_up": ("admin_state_up", "bool"),
-            "loadbalancer_id": (lambda r: r["_"].get("lb"), "str"), "listener_id": (lambda r: r["_"].get("listener"), "str"),
+            "loadbalancer_id": (lambda r: r["_"].get("lb"), "str"),
+            "listener_id": (lambda r: [ref["id"] for ref in r["listeners"]], "str"),
         },
     }
     # Monitor fields a PUT sets as given; null puts back the default of those listed in MONITOR_RESETS.
@@ -170,6 +179,36 @@ class ElbFamily:
         if kind in self.TIMESTAMPED:
             rec["updated_at"] = ts or iso_z()
 
+    # A pool's "listeners" is the one topology every view reads (pool GET and list, the listener_id filter, the
+    # status tree, a v3 member's status[]): the listener it was created on (listener_id, fixed) and every listener
+    # whose default_pool_id it is.
+
+    def default_pool(self, app, req, lb, pool_id):
+        """The pool a listener of ``lb`` may take as its default pool: 404 if unknown, 400 if on another balancer."""
+        pool = self.find(app, req, "pools", pool_id)
+        if pool["_"].get("lb") not in (None, lb["id"]):
+            raise ApiError(400, "ELB.8902", "Invalid input for field/attribute default_pool_id. Value: %s. "
+                           "The pool belongs to another load balancer." % pool_id)
+        return pool
+
+    def link(self, app, pool, listener):
+        """``pool`` serves ``listener`` (a pool without a balancer joins the listener's, as when created on it)."""
+        if listener["id"] not in [ref["id"] for ref in pool["listeners"]]:
+            pool["listeners"] = pool["listeners"] + refs([listener["id"]])
+        if not pool["_"].get("lb"):
+            lb = app.store.coll(self.STORE, "loadbalancers")[listener["_"]["lb"]]
+            pool["_"]["lb"] = lb["id"]
+            pool["loadbalancers"] = refs([lb["id"]])
+            lb["_"]["pools"].append(pool["id"])
+        self.touch("pools", pool)
+
+    def unlink(self, app, pool_id, listener_id):
+        """``pool_id`` no longer serves ``listener_id``, unless it was created on it (its listener_id is fixed)."""
+        pool = app.store.coll(self.STORE, "pools").get(pool_id or "")
+        if pool is not None and pool["_"].get("listener") != listener_id:
+            pool["listeners"] = [ref for ref in pool["listeners"] if ref["id"] != listener_id]
+            self.touch("pools", pool)
+
     def check_body_project(self, body, project_id):
         """400 when the body names another project than the request's."""
         for key in self.PROJECT_KEYS:
@@ -207,6 +246,30 @@ class ElbFamily:
         # v3 "expected_codes": 200, 200,202 or 200-204; v2: at most 64 characters; ranges: EXPECTED_CODE_RANGES
         check_expected_codes(chk, "expected_codes", *self.EXPECTED_CODE_RANGES.get(mtype, (200, 599)))
         return chk
+
+    def pool_options(self, body):
+        """The pool option objects (POOL_OPTIONS) given in ``body``, checked and made whole: a key left out,
+        or the whole object sent as null, takes the default (README ★)."""
+        out = {}
+        for name, fields in self.POOL_OPTIONS.items():
+            if name not in body:
+                continue
+            value = body[name]
+            whole = {key: default for key, (default, _bounds) in fields.items()}
+            if value is not None and not isinstance(value, dict):
+                Checker(body).fail(name, "The value must be an object.")
+            for key, given in (value or {}).items():
+                if key not in fields:
+                    Checker(body).fail(name, "Unknown field %s; allowed: %s." % (key, ", ".join(fields)))
+                path = "%s.%s" % (name, key)
+                bounds = fields[key][1]
+                if bounds is None:
+                    Checker({path: given}).boolean(path)
+                else:
+                    Checker({path: given}).integer(path, *bounds)
+                whole[key] = given
+            out[name] = whole
+        return out
 
     def _update_record(self, app, req, kind, rid, body):
         """The common end of a parent PUT: apply ``body`` (validated) to the record."""
@@ -286,22 +349,37 @@ class ElbFamily:
         chk.enum("protocol", self.LISTENER_PROTOCOLS)
         chk.integer("protocol_port", *self.LISTENER_PORTS, nullable="protocol_port" not in self.LISTENER_REQUIRED)
         chk.string("name", max_len=255, nullable=True)
+        check_default_pool_id(body)
         self.check_body_project(body, req.project_id)
         with app.store.lock:
             lb = self.find(app, req, "loadbalancers", body["loadbalancer_id"])
-            if body.get("default_pool_id"):
-                self.find(app, req, "pools", body["default_pool_id"])
+            pool = self.default_pool(app, req, lb, body["default_pool_id"]) if body.get("default_pool_id") else None
             rec = self.build_listener(req.project_id, body, new_uuid(), iso_z())
             app.store.coll(self.STORE, "listeners")[rec["id"]] = rec
             lb["_"]["listeners"].append(rec["id"])
+            if pool is not None:
+                self.link(app, pool, rec)
             app.store.mark_dirty()
             return self.answer(req, 201, {"listener": strip_private(rec)})
 
     def update_listener(self, app, req, rid):
-        """PUT .../listeners/{id}."""
+        """PUT .../listeners/{id}; a new default_pool_id moves the listener from the old pool's listeners to the new one's."""
         body = req.wrapped("listener")
-        Checker(body).string("name", max_len=255)
-        return self._update_record(app, req, "listeners", rid, body)
+        chk = Checker(body)
+        chk.string("name", max_len=255)
+        check_default_pool_id(body)
+        with app.store.lock:
+            rec = self.find(app, req, "listeners", rid)
+            old_id = rec.get("default_pool_id")
+            new_id = body.get("default_pool_id", old_id)
+            lb = app.store.coll(self.STORE, "loadbalancers")[rec["_"]["lb"]]
+            pool = self.default_pool(app, req, lb, new_id) if new_id else None
+            answer = self._update_record(app, req, "listeners", rid, body)
+            if old_id != new_id:
+                self.unlink(app, old_id, rid)
+                if pool is not None:
+                    self.link(app, pool, rec)
+            return answer
 
     def delete_listener(self, app, req, rid):
         """DELETE .../listeners/{id} -> 204; 409 while a pool is bound to it."""
@@ -311,6 +389,7 @@ class ElbFamily:
             if bound:
                 raise ApiError(409, "ELB.8907", "Listener %s is still used by pool %s." % (rid, bound[0]))
             del app.store.coll(self.STORE, "listeners")[rid]
+            self.unlink(app, rec.get("default_pool_id"), rid)
             lb = app.store.coll(self.STORE, "loadbalancers").get(rec["_"]["lb"])
             if lb is not None and rid in lb["_"]["listeners"]:
                 lb["_"]["listeners"].remove(rid)
@@ -334,6 +413,7 @@ class ElbFamily:
         chk.boolean("admin_state_up", nullable=True)
         if self.ANY_PORT_POOLS:
             chk.boolean("any_port_enable", nullable=True)
+        options = self.pool_options(body)
         self.check_body_project(body, req.project_id)
         lb_id = body.get("loadbalancer_id")
         listener_id = body.get("listener_id")
@@ -350,6 +430,7 @@ class ElbFamily:
                 lb_id = listener["_"]["lb"]
             lb = self.find(app, req, "loadbalancers", lb_id) if lb_id else None
             rec = self.build_pool(req.project_id, body, new_uuid(), lb_id, listener_id, iso_z())
+            rec.update(options)
             app.store.coll(self.STORE, "pools")[rec["id"]] = rec
             if lb is not None:
                 lb["_"]["pools"].append(rec["id"])
@@ -367,6 +448,7 @@ class ElbFamily:
         chk.string("description", max_len=255)
         chk.enum("lb_algorithm", self.LB_ALGORITHMS)
         chk.boolean("admin_state_up")
+        body.update(self.pool_options(body))
         return self._update_record(app, req, "pools", rid, body)
 
     def delete_pool(self, app, req, rid):
@@ -383,9 +465,10 @@ class ElbFamily:
                 if rid in lb["_"]["pools"]:
                     lb["_"]["pools"].remove(rid)
                 mark_pending(app, lb)
-            listener = app.store.coll(self.STORE, "listeners").get(rec["_"].get("listener") or "")
-            if listener is not None and listener.get("default_pool_id") == rid:
-                listener["default_pool_id"] = None
+            for listener in self.records(app, req, "listeners"):
+                if listener.get("default_pool_id") == rid:
+                    listener["default_pool_id"] = None
+                    self.touch("listeners", listener)
             app.store.mark_dirty()
             return Response(204)
 

@@ -66,6 +66,13 @@ class V3(ElbFamily):
     URL_PATH_CHARSET = URL_PATH_CHARS_RE  # seed v3-dedicated-create-healthmonitor.txt table 4 "url_path"
     # api-notes §2 v3 "expected_codes": GRPC default "0" (the seeds' table 4); 0-99 for gRPC status codes is README ★
     EXPECTED_CODE_RANGES = {"GRPC": (0, 99)}
+    # api-notes §9/§10 ranges (the SDK models ConnectionDrain, SlowStart, PoolHealth say the same); defaults: the SDK's
+    # CreatePoolSlowStartOption (false, 30), PoolHealth "0: the default"; connection_drain (false, 300) is README ★.
+    POOL_OPTIONS = {
+        "connection_drain": {"enable": (False, None), "timeout": (300, (10, 4000))},
+        "slow_start": {"enable": (False, None), "duration": (30, (30, 1200))},
+        "pool_health": {"minimum_healthy_member_count": (0, (0, 1))},
+    }
     EXTRA_FILTERS = {
         "loadbalancers": {"vpc_id": ("vpc_id", "str")},
         "pools": {
@@ -161,7 +168,6 @@ class V3(ElbFamily):
             "protocol": spec["protocol"],
             "session_persistence": spec.get("session_persistence"),
             "ip_version": spec.get("ip_version") or "dualstack",
-            "slow_start": spec.get("slow_start"),
             "member_deletion_protection_enable": bool(spec.get("member_deletion_protection_enable", False)),
             "vpc_id": spec.get("vpc_id") or "",
             "type": spec.get("type") or "",
@@ -173,6 +179,8 @@ class V3(ElbFamily):
             "updated_at": ts,
             "_": {"lb": lb_id, "listener": listener_id},
         })
+        for name, fields in V3.POOL_OPTIONS.items():  # shown with the defaults when not set (create_pool sets given ones)
+            rec[name] = {key: default for key, (default, _bounds) in fields.items()}
         return rec
 
     @staticmethod

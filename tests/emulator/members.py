@@ -81,6 +81,24 @@ def health(app, family, member):
     return app.prober.state(target)
 
 
+def health_since(app, family, member):
+    """(operating_status, since) as the probes decide it (hold the store lock); ``since`` is the
+    ``time.monotonic()`` of the last change of status, None for a status that no probe decides."""
+    static, target = _target(app, family, member)
+    if target is None:
+        return static, None
+    status, _reason, since = app.prober.state_since(target)
+    return status, since
+
+
+def shown_health(app, family, member):
+    """(operating_status, reason) as the API shows it: a shared (v2) member at weight 0 shows OFFLINE
+    while it is at 0 (api-notes §10); a dedicated (v3) one keeps its probed health."""
+    if family == "v2" and member.get("weight") == 0:
+        return OFFLINE, None
+    return health(app, family, member)
+
+
 def probe_targets(app):
     """Every member the prober may contact, as targets (the prober calls this).
 
@@ -119,12 +137,16 @@ def _check_member(body, pool, family, create):
     """Validate a member create (``create``) or update body against its pool."""
     chk = Checker(body)
     if create:
-        chk.require("address")
+        # v2 CreateMemberReq: subnet_id is required (the official SDK always sends it); v3 subnet_cidr_id is optional
+        chk.require("address", *(("subnet_id",) if family == "v2" else ()))
         _check_address(chk)
     chk.string("name", max_len=255, nullable=True)
     chk.integer("weight", 0, 100, nullable=True)
     chk.boolean("admin_state_up", nullable=True)
-    chk.string("subnet_cidr_id" if family == "v3" else "subnet_id", max_len=36, nullable=True)
+    if family == "v3":
+        chk.string("subnet_cidr_id", max_len=36, nullable=True)
+    else:
+        chk.string("subnet_id", min_len=1, max_len=36, nullable=True)
     if family == "v3" and pool["protocol"] == "IP":
         if "protocol_port" in body and body["protocol_port"] not in (0, None):
             chk.fail("protocol_port", "The value must be 0 for a member of an IP pool.")
@@ -164,15 +186,16 @@ def build_member(family, project_id, body, member_id, pool, ts):
     private = {"pool": pool["id"], "lb": pool["_"].get("lb")}
     if family == "v2":
         return {"id": member_id, "name": body.get("name") or "", "tenant_id": project_id, "project_id": project_id,
-                "address": address, "protocol_port": port, "subnet_id": body.get("subnet_id") or "",
+                "address": address, "protocol_port": port, "subnet_id": body["subnet_id"],
                 "weight": weight, "admin_state_up": admin, "operating_status": INITIAL, "_": private}
-    subnet = body.get("subnet_cidr_id") or ""
+    # The fields of the SDK's v3 Member model only; what the member does not have is null, not "" (README ★).
+    subnet = body.get("subnet_cidr_id") or None
     return {
         "id": member_id, "name": body.get("name") or "", "project_id": project_id, "address": address,
         "protocol_port": port, "weight": weight, "admin_state_up": admin, "subnet_cidr_id": subnet,
         "ip_version": "v%d" % ipaddress.ip_address(address).version,
-        "member_type": "instance" if subnet else "ip", "instance_id": "",
-        "availability_zone": body.get("availability_zone") or "", "device_owner": "", "device_id": "",
+        "member_type": "instance" if subnet else "ip", "instance_id": None,
+        "availability_zone": body.get("availability_zone") or None,
         "operating_status": INITIAL, "status": [], "reason": None, "created_at": ts, "updated_at": ts, "_": private,
     }
 
@@ -186,7 +209,7 @@ def _pool_listener_ids(app, family, pool):
 def render_member(app, family, rec, project_wide=False):
     """The API view of a v3/v2 member, with its live health."""
     out = strip_private(rec)
-    status, reason = health(app, family, rec)
+    status, reason = shown_health(app, family, rec)
     out["operating_status"] = status
     if family == "v3":
         out["reason"] = reason
@@ -204,7 +227,7 @@ def render_member(app, family, rec, project_wide=False):
 
 def _member_filters(app, family, project_wide):
     def live(rec):
-        return health(app, family, rec)[0]
+        return shown_health(app, family, rec)[0]
     spec = {"id": ("id", "str"), "name": ("name", "str"), "address": ("address", "str"),
             "protocol_port": ("protocol_port", "int"), "weight": ("weight", "int"),
             "admin_state_up": ("admin_state_up", "bool"), "operating_status": (live, "str")}
@@ -426,7 +449,7 @@ class PoolMembers:
     def _pool_node(self, app, pool):
         members = []
         for rec in self._pool_members(app, pool):
-            status = health(app, self.family, rec)[0]
+            status = shown_health(app, self.family, rec)[0]
             if not rec["admin_state_up"]:
                 status = "DISABLED"
             members.append({"id": rec["id"], "address": rec["address"], "protocol_port": rec["protocol_port"],

@@ -213,7 +213,7 @@ def probe(target):
 class Health:
     """The state machine of one member."""
 
-    __slots__ = ("signature", "status", "successes", "failures", "reason", "probes")
+    __slots__ = ("signature", "status", "successes", "failures", "reason", "probes", "since")
 
     def __init__(self, signature):
         self.signature = signature
@@ -222,6 +222,7 @@ class Health:
         self.failures = 0
         self.reason = None
         self.probes = 0
+        self.since = time.monotonic()  # when the status last changed (the data plane's slow start reads it)
 
     def record(self, failure, rise, fall):
         """Fold one probe result in."""
@@ -232,11 +233,13 @@ class Health:
             if self.status != ONLINE and self.successes >= rise:
                 self.status = ONLINE
                 self.reason = None
+                self.since = time.monotonic()
         else:
             self.successes = 0
             self.failures += 1
             if self.status != OFFLINE and self.failures >= fall:
                 self.status = OFFLINE
+                self.since = time.monotonic()
             if self.status == OFFLINE:
                 self.reason = failure
 
@@ -335,11 +338,15 @@ class Prober:
 
     def state(self, target):
         """(status, reason) of a probeable target: INITIAL until the probes decide."""
+        return self.state_since(target)[:2]
+
+    def state_since(self, target):
+        """(status, reason, since): ``since`` is the ``time.monotonic()`` of the last change of status (None while INITIAL)."""
         with self._lock:
             health = self.health.get(target.key)
-            if health is None or health.signature != target.signature:
-                return INITIAL, None
-            return health.status, health.reason
+            if health is None or health.signature != target.signature or health.status == INITIAL:
+                return INITIAL, None, None
+            return health.status, health.reason, health.since
 
     # -- probing ------------------------------------------------------------------------
 

@@ -23,8 +23,9 @@ from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from . import admin, auth, elb_v1, elb_v2, elb_v3, members
+from .dataplane import DataPlane
 from .common import (FAMILY_ADMIN, JSON_CONTENT_TYPE, ApiError, Request, error_response, family_of_path,
-                     new_request_id)
+                     new_request_id, request_id_headers)
 from .faults import Faults, RateLimiter, throttled_response
 from .prober import Prober
 from .seed import seed_project
@@ -71,7 +72,7 @@ class Router:
 class Emulator:
     """Everything a request handler needs: identity, tokens, state, faults, config, stats."""
 
-    def __init__(self, identity, state_path=None):
+    def __init__(self, identity, state_path=None, data_plane=False):
         self.identity = identity
         self.store = Store(state_path, seeder=seed_project)
         self.store.open([p["id"] for p in identity.projects])
@@ -90,9 +91,12 @@ class Emulator:
         members.register(self.router)
         # Health checks of the members on loopback (prober.py); started by main(), stopped by close().
         self.prober = Prober(partial(members.probe_targets, self))
+        # Real traffic through the v3/v2 listeners (dataplane.py): off unless --data-plane or the config turns it on.
+        self.dataplane = DataPlane(self, enabled_at_start=data_plane)
 
     def close(self):
-        """Stop the prober; persist the state one last time."""
+        """Stop the data plane and the prober; persist the state one last time."""
+        self.dataplane.stop()
         self.prober.stop()
         self.store.close()
 
@@ -246,7 +250,7 @@ class Handler(BaseHTTPRequestHandler):
     def _send(self, resp, request_id):
         payload = resp.encode()
         self.send_response(resp.status)
-        headers = {"Content-Type": JSON_CONTENT_TYPE, "X-Request-Id": request_id}
+        headers = {"Content-Type": JSON_CONTENT_TYPE, **request_id_headers(self.path, request_id)}
         headers.update(resp.headers)
         for name, value in headers.items():
             self.send_header(name, value)
@@ -311,6 +315,8 @@ def parse_args(argv):
     parser.add_argument("--tls-cert", help="PEM certificate: serve HTTPS")
     parser.add_argument("--tls-key", help="PEM private key of --tls-cert")
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
+    parser.add_argument("--data-plane", action="store_true",
+                        help="give every v3/v2 HTTP and TCP listener a loopback socket that carries traffic to its pool")
     args = parser.parse_args(argv)
     if bool(args.tls_cert) != bool(args.tls_key):
         parser.error("--tls-cert and --tls-key go together")
@@ -326,7 +332,7 @@ def main(argv=None):
         sys.stderr.write("emulator: cannot load identity %s: %s\n" % (args.identity, exc))
         return 2
     try:
-        app = Emulator(identity, args.state)
+        app = Emulator(identity, args.state, data_plane=args.data_plane)
     except (OSError, ValueError) as exc:
         sys.stderr.write("emulator: cannot load state %s: %s\n" % (args.state, exc))
         return 2
@@ -345,6 +351,8 @@ def main(argv=None):
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, name="http", daemon=True)
     thread.start()
     app.prober.start()
+    if args.data_plane:
+        app.dataplane.start()
     host = args.host if ":" not in args.host else "[%s]" % args.host
     sys.stdout.write("ready %s://%s:%d\n" % (server.scheme, host, server.server_address[1]))
     sys.stdout.flush()

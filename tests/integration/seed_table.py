@@ -17,6 +17,7 @@ from __future__ import annotations
 V3_CREATE = 'seeds/v3-dedicated-create-healthmonitor.txt Table 4'
 V2_CREATE = 'seeds/v2.0-shared-create-healthmonitor.txt Table 2'
 V1_CREATE = 'seeds/v1.0-classic-create-healthcheck.md request table'
+V3_LIST = 'seeds/v3-dedicated-list-healthmonitors.txt'
 NOTES_V3 = 'api-notes.md §2 v3 table'
 NOTES_V2 = 'api-notes.md §2 v2'
 NOTES_V1 = 'api-notes.md §2 v1.0'
@@ -112,6 +113,15 @@ ROWS += int_rows('v1', 'healthy_threshold', 1, 10, 'TCP', V1_CREATE + ' healthy_
 ROWS += int_rows('v1', 'unhealthy_threshold', 1, 10, 'TCP', V1_CREATE + ' unhealthy_threshold: 1 to 10')
 ROWS += int_rows('v1', 'healthcheck_timeout', 1, 50, 'TCP', V1_CREATE + ' healthcheck_timeout: 1 to 50')
 ROWS += int_rows('v1', 'healthcheck_interval', 1, 50, 'TCP', V1_CREATE + ' healthcheck_interval: 1 to 50')
+
+# -- list query keys the list seed does not declare ---------------------------------------------------------
+# The v3 list seed's Table 2 names every key it filters on, and pool_id is not one of them (api-notes §4: "There is
+# no pool_id filter"). What the service does with an undeclared key is not written down; the emulator ignores it
+# (tests/emulator/README.md ★), so a client must not use one as a filter: it would get every record. A row:
+# (family, list path, undeclared key, source). Both sides are held to "not a filter": the emulator answers as if
+# the key were absent, and the modules' own filter by that parent works without it.
+QUERY_ROWS = [('v3', '/v3/{project_id}/elb/healthmonitors', 'pool_id',
+               V3_LIST + ' Table 2 query parameters: no pool_id (api-notes §4 "There is no pool_id filter")')]
 
 # Rows where a side disagrees with the seeds today: (family, field, value) -> {side: why}. Sides: 'emulator'
 # (tests/emulator) and 'module' (plugins/module_utils). Remove an entry once that side is fixed; the tests

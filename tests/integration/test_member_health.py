@@ -41,6 +41,8 @@ def pool_monitor(elb, base, pool_id, **fields):
 
 def pool_member(elb, base, pool_id, port, address='127.0.0.1', **extra):
     body = dict(address=address, protocol_port=port, **extra)
+    if base != V3:
+        body.setdefault('subnet_id', 'subnet-1')  # a v2 member needs its subnet (CreateMemberReq requires it)
     return elb.api('POST', '%s/pools/%s/members' % (base, pool_id), {'member': body})['member']
 
 

@@ -13,14 +13,16 @@ Kills: any off-by-one, dropped bound, widened enum or loosened pattern in either
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 
 from ansible_collections.hwcloud.elb.plugins.module_utils._family_v1 import FAMILY as V1
 from ansible_collections.hwcloud.elb.plugins.module_utils._family_v2 import FAMILY as V2
 from ansible_collections.hwcloud.elb.plugins.module_utils._family_v3 import FAMILY as V3
 
-from .conftest import PROJECT_ID
-from .seed_table import KNOWN_WRONG, ROWS
+from .conftest import AK, PROJECT_ID, SK, run_module
+from .seed_table import KNOWN_WRONG, QUERY_ROWS, ROWS
 
 FAMILIES = {'v1': V1, 'v2': V2, 'v3': V3}
 V3_POOLS = {'UDP_CONNECT': 'demo-udp-pool', 'TCP': 'demo-tcp-pool'}  # any other type: the HTTP pool
@@ -97,3 +99,39 @@ def test_the_emulator_agrees_with_the_seeds(elb, row):
     else:
         assert response.status_code == 400, '%s %s=%r is invalid (%s) but the emulator answers %s %s' % (
             family_name, field, value, source, response.status_code, response.text[:300])
+
+
+# -- list query keys the seed does not declare (issue 27.16) -------------------------------------------------
+
+def two_v3_monitors(elb):
+    """A monitor on the HTTP pool and one on the TCP pool: (monitors by pool name)."""
+    made = {}
+    for name, mtype in (('demo-http-pool', 'HTTP'), ('demo-tcp-pool', 'TCP')):
+        body = dict(pool_id=elb.pool(name)['id'], type=mtype, delay=5, timeout=3, max_retries=3)
+        made[name] = elb.api('POST', '/v3/{project_id}/elb/healthmonitors', {'healthmonitor': body})['healthmonitor']
+    return made
+
+
+@pytest.mark.parametrize('row', QUERY_ROWS, ids=lambda row: '%s-%s' % (row[0], row[2]))
+def test_the_emulator_ignores_an_undeclared_list_key(elb, row):
+    """Not a filter and not an error: the same answer as without the key."""
+    _family, path, key, source = row
+    made = two_v3_monitors(elb)
+    url = elb.url + path.format(project_id=PROJECT_ID)
+    headers = {'X-Auth-Token': elb.token()}
+    plain = elb.http.get(url, headers=headers, timeout=30)
+    with_key = elb.http.get(url, params={key: made['demo-tcp-pool']['pools'][0]['id']}, headers=headers, timeout=30)
+    assert with_key.status_code == 200, '%s (%s): %s' % (key, source, with_key.text[:300])
+    listed = [m['id'] for m in with_key.json()['healthmonitors']]
+    assert listed == [m['id'] for m in plain.json()['healthmonitors']] == [m['id'] for m in made.values()]
+
+
+@pytest.mark.parametrize('row', QUERY_ROWS, ids=lambda row: '%s-%s' % (row[0], row[2]))
+def test_the_modules_select_by_pool_without_the_undeclared_key(elb, row):
+    """healthmonitor_info's pool filter must not lean on the key the service ignores: it gets that pool's monitor."""
+    family_name = row[0]
+    made = two_v3_monitors(elb)
+    module = importlib.import_module('ansible_collections.hwcloud.elb.plugins.modules.healthmonitor_info')
+    connection = dict(elb_endpoint=elb.url, access_key=AK, secret_key=SK, project_id=PROJECT_ID, api_retries=1)
+    result = run_module(module, dict(connection, api_version=family_name, pool='demo-tcp-pool'))
+    assert [m['id'] for m in result['healthmonitors']] == [made['demo-tcp-pool']['id']], result

@@ -21,7 +21,7 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 export ANSIBLE_COLLECTIONS_PATH="$work/collections"
 step "Installing the collection into a scratch collections path"
-tarball=$(ls -t "$build"/hwcloud-elb-*.tar.gz | head -1)
+tarball=$(find "$build" -maxdepth 1 -name 'hwcloud-elb-*.tar.gz' -printf '%T@ %p\n' | sort -n | tail -1 | cut -d' ' -f2-)
 "$bin/ansible-galaxy" collection install --force -p "$work/collections" "$tarball" >/dev/null
 echo "installed $(basename "$tarball")"
 

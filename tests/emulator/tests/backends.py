@@ -20,6 +20,8 @@ class HttpBackend:
     def __init__(self, status=200, delay=0.0, tls_context=None):
         self.status = status
         self.delay = delay
+        self.health_status = None  # when set, "/health" answers this status (the rest still answers ``status``)
+        self.body = b""
         self.requests = []  # (method, path, Host header)
         self._release = threading.Event()
         backend = self
@@ -32,14 +34,21 @@ class HttpBackend:
 
             def _answer(self):
                 backend.requests.append((self.command, self.path, self.headers.get("Host")))
+                length = int(self.headers.get("Content-Length") or 0)
+                received = self.rfile.read(length) if length else b""
                 if backend.delay:
                     backend._release.wait(backend.delay)  # pylint: disable=protected-access
-                self.send_response(backend.status)
-                self.send_header("Content-Length", "0")
+                health = self.path == "/health" and backend.health_status is not None
+                self.send_response(backend.health_status if health else backend.status)
+                payload = backend.body + received
+                self.send_header("Content-Length", str(len(payload)))
+                self.send_header("X-Backend-Port", str(backend.port))
                 self.send_header("Connection", "close")
                 self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(payload)
 
-            do_GET = do_HEAD = do_POST = _answer
+            do_GET = do_HEAD = do_POST = do_PUT = _answer
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
@@ -68,6 +77,56 @@ class TcpBackend:
     def stop(self):
         """Close the listening socket."""
         self.sock.close()
+
+
+class EchoBackend:
+    """A TCP server on 127.0.0.1 that echoes what it receives, one thread per connection; counts its connections."""
+
+    def __init__(self):
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.port = self.sock.getsockname()[1]
+        self.accepted = 0
+        self._open = set()
+        self._lock = threading.Lock()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                conn, _address = self.sock.accept()
+            except OSError:
+                return
+            with self._lock:
+                self.accepted += 1
+                self._open.add(conn)
+            threading.Thread(target=self._echo, args=(conn,), daemon=True).start()
+
+    def _echo(self, conn):
+        try:
+            while True:
+                data = conn.recv(65536)
+                if not data:
+                    return
+                conn.sendall(data)
+        except OSError:
+            return
+        finally:
+            with self._lock:
+                self._open.discard(conn)
+            conn.close()
+
+    def stop(self):
+        """Close the listening socket and every open connection."""
+        self.sock.close()
+        with self._lock:
+            open_now = list(self._open)
+        for conn in open_now:
+            try:
+                conn.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
 
 
 class UdpBackend:
@@ -107,7 +166,7 @@ def tls_context(tmp_path):
 
 @pytest.fixture(name="backends")
 def backends_fixture():
-    """Factory of loopback backends: ``backends.http(status=500)``, ``.tcp()``, ``.udp()``; all stopped afterwards."""
+    """Factory of loopback backends: ``backends.http(status=500)``, ``.tcp()``, ``.echo()``, ``.udp()``; all stopped afterwards."""
     started = []
 
     class Factory:
@@ -120,6 +179,12 @@ def backends_fixture():
         @staticmethod
         def tcp():
             backend = TcpBackend()
+            started.append(backend)
+            return backend
+
+        @staticmethod
+        def echo():
+            backend = EchoBackend()
             started.append(backend)
             return backend
 

@@ -84,7 +84,7 @@ def _v2_member(app, address):
     mon = elb_v2.API.build_monitor(P1, {"type": "UDP_CONNECT", "delay": 1, "timeout": 1, "max_retries": 1}, "mon-v2", pool["id"], iso_z())
     app.store.coll("v2", "healthmonitors")[mon["id"]] = mon
     pool["healthmonitor_id"] = mon["id"]
-    rec = members.build_member("v2", P1, {"address": address, "protocol_port": 53}, "v2-" + address, pool, iso_z())
+    rec = members.build_member("v2", P1, {"address": address, "protocol_port": 53, "subnet_id": "subnet-1"}, "v2-" + address, pool, iso_z())
     app.store.coll("v2", "members")[rec["id"]] = rec
     return rec
 
