@@ -32,6 +32,7 @@ HEALTHY, NO_WAIT = 'healthy', 'none'
 # The member fields a task may set (compared, updated); subnet is used on create only.
 FIELDS = ('name', 'weight', 'admin_state_up')
 SUBNET_FIELD = {'v3': 'subnet_cidr_id', 'v2': 'subnet_id'}
+MAX_NAME, MAX_SUBNET = 255, 36  # the API's lengths of a member name and a subnet id
 BATCH_SIZE = 200  # members per batch call (★ the emulator's limit; the API reference does not state one)
 VIEW_KEYS = ('id', 'name', 'address', 'protocol_port', 'pool_id', 'pool_name', 'loadbalancer_id', 'weight',
              'admin_state_up')
@@ -153,6 +154,10 @@ def input_problems(family, params):
         if item.get('weight') is not None and not 0 <= item['weight'] <= MAX_WEIGHT:
             problems.append('%sweight is %r; it must be a whole number from 0 (registered, no new traffic) to %d.'
                             % (where, item['weight'], MAX_WEIGHT))
+        for name, longest in (('name', MAX_NAME), ('subnet', MAX_SUBNET)):
+            if item.get(name) is not None and len(item[name]) > longest:
+                problems.append('%s%s is %d characters long; at most %d are allowed.' % (
+                    where, name, len(item[name]), longest))
         if identity(item) in seen:
             problems.append('%saddress %s and protocol_port %s name a member given before; each member once.' % (
                 where, item['address'], item['protocol_port']))
