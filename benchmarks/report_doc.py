@@ -7,6 +7,7 @@ from __future__ import annotations
 import calls_bench
 import dataplane_bench
 import resource_bench
+import rolling_bench
 
 # Not measured by make bench: the figures come from tests/integration/test_member_traffic.py (issue 19).
 ROLLING_UPDATE_CALLS = (
@@ -105,6 +106,8 @@ def summary_rows(results):
                              '; re-run %.0f ms' % row['rerun']['per_pool_ms'] if 'rerun' in row else ''), '', ''))
     if sections.get('resource'):
         rows.extend(resource_bench.summary_rows(sections['resource']))
+    if sections.get('rolling'):
+        rows.extend(rolling_bench.summary_rows(sections['rolling']))
     if sections.get('dataplane'):
         rows.extend(dataplane_bench.summary_rows(sections['dataplane']))
     peer = sections.get('peer')
@@ -189,7 +192,7 @@ def document(results):
         '.venv/bin/python benchmarks/run.py --rerun   # also time a no-op re-run of the role over the 200 pools\n'
         '```\n' % env.get('total_seconds', 0))
     add('Each section also runs alone (`calls_bench.py`, `floor_bench.py`, `startup_profile.py`, '
-        '`scale_bench.py`, `peer_bench.py`, `info_bench.py`, `resource_bench.py`, all under `benchmarks/`, each with `--help`).\n')
+        '`scale_bench.py`, `peer_bench.py`, `info_bench.py`, `resource_bench.py`, `rolling_bench.py`, all under `benchmarks/`, each with `--help`).\n')
     add('Everything is made under `build/bench/`: a staged copy of the collection of its own (so a concurrent '
         '`make stage` cannot pull it away), the peer\'s virtual environment and collection, the raw figures '
         '(`build/bench/results.json`). Each section starts its own emulator on a free loopback port. Timings come '
@@ -416,6 +419,8 @@ def document(results):
                 '`wait: false`; ours waits for the balancer, which has the field.\n' % (
                     probe['seconds'], probe['gets'], probe['message'][:160]))
     add(ROLLING_UPDATE_CALLS)
+    if s.get('rolling'):
+        add(rolling_bench.markdown(s['rolling']))
     add('## What was left out, and why\n')
     add('- The role is timed over 200 pools, not over 1,000 to 10,000 of them: each pool is one or two Ansible tasks '
         '(each about the floor\'s time), so 10,000 would take over an hour; the growth measured is that of the '

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -17,6 +18,9 @@ from .test_member_health import V3, pool_member, pool_monitor
 
 EXAMPLE = os.path.join(ROOT, 'docs', 'examples', 'rolling_update.yml')
 HOSTS = ('host1', 'host2', 'host3')
+# The example's handler runs app_restart_command; these hosts' App restarts on POST /restart.
+RESTART = ('%s -c "import sys, urllib.request as u; u.urlopen(u.Request(sys.argv[1], method=\'POST\'))" '
+           'http://127.0.0.1:{{ app_port }}/restart' % sys.executable)
 
 # The update tasks the test runs: the example's own update, then a look at the pool from inside it.
 CHECKED_UPDATE = '''---
@@ -131,7 +135,7 @@ def run_example(elb, web, releases=None, expect_rc=None, update_tasks=CHECKED_UP
     tasks = web['tmp'] / 'update.yml'
     tasks.write_text(update_tasks, encoding='utf-8')
     extra = dict(rolling_update_loadbalancer='demo-lb', rolling_update_tasks=str(tasks),
-                 rolling_update_wait_timeout=60)
+                 rolling_update_wait_timeout=60, app_restart_command=RESTART)
     return run_playbook(playbook, env=connection_env(elb), inventory=inventory(web, releases), extra_vars=extra,
                         expect_rc=expect_rc)
 
@@ -237,7 +241,8 @@ def test_check_mode_writes_nothing(elb, web, run_task):
                      "\"{{ playbook_dir }}/rolling_update_app.yml\"\n", encoding='utf-8')
     elb.reset_stats()
     run_playbook(EXAMPLE, env=connection_env(elb), inventory=inventory(web), check=True, expect_rc=0,
-                 extra_vars=dict(rolling_update_loadbalancer='demo-lb', rolling_update_tasks=str(tasks)))
+                 extra_vars=dict(rolling_update_loadbalancer='demo-lb', rolling_update_tasks=str(tasks),
+                                 app_restart_command=RESTART))
     assert elb.writes() == []
     for name, host in web['hosts'].items():
         assert weight(elb, web, name)['weight'] == 5 and host['app'].restarts == 0
