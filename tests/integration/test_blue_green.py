@@ -66,12 +66,21 @@ def control_playbook(path):
     return path
 
 
-def swap_under_load(elb, proof, green, playbook, drain):
+def swap_under_load(elb, proof, green, playbook, drain, faults=False):
     client = load_client.LoadClient(proof.listener_port, rate=RATE, max_seconds=240, max_requests=RATE * 240)
     elb.admin('POST', 'data-plane/stats/reset')
+    elb.reset_stats()
     with client:
         time.sleep(1)  # the blue backends serve before the swap
-        outcome = run_playbook(playbook, env=connection_env(elb), extra_vars=extra_vars(proof, green, drain))
+        if faults:
+            elb.admin('POST', 'faults', rolling_proof.FAULTS)
+            elb.admin('POST', 'config', rolling_proof.FAULT_CONFIG)
+        try:
+            outcome = run_playbook(playbook, env=connection_env(elb), extra_vars=extra_vars(proof, green, drain))
+        finally:
+            if faults:
+                elb.admin('DELETE', 'faults')
+                elb.admin('POST', 'config', {'pending_seconds': 0, 'rate_limit_per_s': 0})
         time.sleep(1)  # and the green ones after it
     return outcome, client.counts()
 
@@ -80,9 +89,14 @@ def explain(outcome, counts):
     return 'rc %d, clients: %s\n%s' % (outcome.returncode, json.dumps(counts, indent=1), outcome.output[-6000:])
 
 
-def test_blue_green_swap_drops_no_request(elb, swap):
+@pytest.mark.parametrize('faults', [False, True], ids=['clean', 'api-faults'])
+def test_blue_green_swap_drops_no_request(elb, swap, faults):
+    """With api-faults: 10 % of ELB calls answer 503, 2 % are dropped, the balancer is PENDING 0.5 s after each
+    write and the API takes 5 calls a second (rolling_proof.FAULTS, seeded)."""
     proof, green = swap
-    outcome, counts = swap_under_load(elb, proof, green, EXAMPLE, DRAIN)
+    outcome, counts = swap_under_load(elb, proof, green, EXAMPLE, DRAIN, faults=faults)
+    if faults:
+        assert [c for c in elb.calls() if c[2] in (0, None, 503, 429)], 'no fault fired: the run proves nothing'
     assert outcome.returncode == 0, explain(outcome, counts)
     assert counts['failed'] == 0, explain(outcome, counts)
     # The blue backends served before the swap, the green ones after; the pool holds the green ones only.
