@@ -226,3 +226,34 @@ def test_absent_from_an_unknown_pool_is_nothing_to_do(elb, run_task):
     elb.reset_stats()
     result = run_task('member', dict(pool='no-such-pool', address='127.0.0.1', protocol_port=80, state='absent'))
     assert not result['changed'] and elb.writes() == []
+
+
+def calls_of(elb):
+    return [(method, path.split('?')[0].replace(elb.url, '')) for method, path, *_rest in elb.calls()]
+
+
+def count(calls):
+    return dict(writes=sum(1 for m, _p in calls if m != 'GET'), gets=sum(1 for m, _p in calls if m == 'GET'))
+
+
+def test_calls_for_one_and_for_100_members(elb, run_task):
+    """docs/performance.md: registering or deregistering 100 members (v3, batch endpoints) costs the calls of one
+    member plus nothing per member. demo-tcp-pool has no monitor: its members are unmonitored, served at once."""
+    figures = {}
+    for size in (1, 100):
+        items = [dict(address='10.1.%d.%d' % (i // 250, i % 250 + 1), protocol_port=80) for i in range(size)]
+        task = dict(pool='demo-tcp-pool', members=items) if size > 1 else dict(pool='demo-tcp-pool', **items[0])
+        elb.reset_stats()
+        made = run_task('member', task)
+        register = calls_of(elb)
+        elb.reset_stats()
+        assert not run_task('member', task)['changed']
+        again = calls_of(elb)
+        elb.reset_stats()
+        run_task('member', dict(task, state='absent', drain_timeout=0))
+        deregister = calls_of(elb)
+        assert made['changed'] and made['summary']['unmonitored'] == size
+        figures[size] = (count(register), count(again), count(deregister))
+    # One member: GET pools, members; POST; GET balancer (ACTIVE); one health poll. 100: the same with batch-add.
+    assert figures[1] == figures[100], figures
+    assert figures[1] == (dict(writes=1, gets=4), dict(writes=0, gets=3), dict(writes=2, gets=4)), figures
