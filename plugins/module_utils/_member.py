@@ -19,11 +19,11 @@ import ipaddress
 from ansible_collections.hwcloud.elb.plugins.module_utils import _members
 from ansible_collections.hwcloud.elb.plugins.module_utils._engine import BalancerWrites, FailedAfterWrite
 from ansible_collections.hwcloud.elb.plugins.module_utils._errors import ApiError
-from ansible_collections.hwcloud.elb.plugins.module_utils._families import DEFAULT, FAMILIES
+from ansible_collections.hwcloud.elb.plugins.module_utils._families import FAMILIES
 from ansible_collections.hwcloud.elb.plugins.module_utils._family import InputError, ParentNotFound
 from ansible_collections.hwcloud.elb.plugins.module_utils._member_traffic import (
-    MAX_WEIGHT, MEMBER_PATHS, MemberTraffic, drain_seconds, endpoint, member_text, shortfall_text, shortfalls, wait_for_drain,
-    wait_healthy)
+    MAX_WEIGHT, MEMBER_PATHS, MemberTraffic, drain_seconds, endpoint, location_spec, member_text, shortfall_text,
+    shortfalls, wait_for_drain, wait_healthy)
 from ansible_collections.hwcloud.elb.plugins.module_utils._module import BOUNDS, ElbModule
 
 PRESENT, ABSENT, ENABLED, DISABLED = 'present', 'absent', 'enabled', 'disabled'
@@ -58,11 +58,7 @@ class TaskFailed(FailedAfterWrite):
 
 def argument_spec():
     return dict(
-        api_version=dict(type='str', choices=sorted(FAMILIES), default=DEFAULT),
-        loadbalancer=dict(type='str', aliases=['loadbalancer_id']),
-        pool=dict(type='str', aliases=['pool_id']),
-        address=dict(type='str'),
-        protocol_port=dict(type='int'),
+        location_spec(),
         name=dict(type='str'),
         weight=dict(type='int'),
         admin_state_up=dict(type='bool'),
@@ -127,9 +123,9 @@ def input_problems(family, params):
         problems.append('members is an empty list; name at least one member (address and protocol_port).')
     elif not listed and not (params.get('address') and params.get('protocol_port') is not None):
         problems.append('Name the member: address and protocol_port (or a members list).')
-    fields = [name for name in ('name', 'weight', 'admin_state_up', 'subnet') if params.get(name) is not None]
-    fields += sorted(set(name for item in params.get('members') or [] for name in ('name', 'weight', 'admin_state_up',
-                                                                                      'subnet')
+    settable = ('name', 'weight', 'admin_state_up', 'subnet')
+    fields = [name for name in settable if params.get(name) is not None]
+    fields += sorted(set(name for item in params.get('members') or [] for name in settable
                          if item.get(name) is not None and name not in fields))
     if fields and state != PRESENT:
         problems.append('%s applies only with state: present (state %s %s).' % (

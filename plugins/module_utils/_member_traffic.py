@@ -46,13 +46,20 @@ class TaskFailed(FailedAfterWrite):
     ``changed`` true only when something was written."""
 
 
-def argument_spec():
+def location_spec():
+    """The options that say where a member is, shared with the member module: family, balancer, pool, address, port."""
     return dict(
         api_version=dict(type='str', choices=sorted(FAMILIES), default=DEFAULT),
         loadbalancer=dict(type='str', aliases=['loadbalancer_id']),
         pool=dict(type='str', aliases=['pool_id']),
         address=dict(type='str'),
         protocol_port=dict(type='int'),
+    )
+
+
+def argument_spec():
+    return dict(
+        location_spec(),
         instance_id=dict(type='str'),
         member=dict(type='str', aliases=['member_id']),
         state=dict(type='str', choices=[DRAINED, SERVING], required=True),

@@ -130,7 +130,7 @@ def test_a_lost_create_answer_is_read_back_not_created_twice(elb, run_task, back
                                    wait_timeout=60))
     elb.admin('DELETE', 'faults')
     assert made['changed'] and made['members'][0]['health'] == 'healthy'
-    assert [p for p in pool_members(elb, V3, pool['id'])] == [backend.port]
+    assert list(pool_members(elb, V3, pool['id'])) == [backend.port]
     assert [m for m, _p in writes(elb)].count('POST') == 1, elb.calls()
 
 
@@ -148,7 +148,7 @@ def test_409_while_pending_is_retried(elb, run_task, backends, pool):
 
 
 def test_members_list_uses_the_v3_batch_endpoints(elb, run_task, backends, pool):
-    new = [backends.http(200) for _ in range(3)]
+    new = [backends.http(200) for _index in range(3)]
     items = [dict(address='127.0.0.1', protocol_port=b.port) for b in new]
     elb.reset_stats()
     made = run_task('member', dict(pool='demo-http-pool', members=items, weight=4, wait_timeout=60))
@@ -193,7 +193,7 @@ def test_v2_register_disable_enable_deregister(elb, run_task, backends):
 
 def test_v2_members_list_writes_one_call_per_member(elb, run_task, backends):
     pool = elb.pool('shared-http-pool', 'v2')
-    items = [dict(address='127.0.0.1', protocol_port=backends.http(200).port) for _ in range(2)]
+    items = [dict(address='127.0.0.1', protocol_port=backends.http(200).port) for _index in range(2)]
     elb.reset_stats()
     made = run_task('member', dict(api_version='v2', pool='shared-http-pool', members=items, subnet='subnet-1'))
     assert made['changed'] and [m for m, _p in writes(elb)] == ['POST', 'POST']
