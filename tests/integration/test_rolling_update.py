@@ -357,11 +357,11 @@ def test_a_serial_batch_the_pool_can_spare_is_drained_together(elb, web, run_tas
 
 def test_two_independent_runs_on_one_pool_never_leave_it_empty(elb, pair, run_task):
     """Item 1 between runs: two ansible-playbook processes, one per host of a pool of two, started together; the
-    first two weight writes are held 3 s, so both drains pass their check before either write lands. Today both
+    first two weight writes are held 5 s, so both drains pass their check before either write lands. Today both
     members stay at 0 through both updates. Now the drain that finds the pool below min_healthy after its write
     puts its weight back and waits for the other host to come back: each update sees the other member serving."""
     wait_all_healthy(run_task)
-    elb.admin('POST', 'faults', {'rules': [{'method': 'PUT', 'path': '/members/', 'delay_s': 3, 'times': 2}]})
+    elb.admin('POST', 'faults', {'rules': [{'method': 'PUT', 'path': '/members/', 'delay_s': 5, 'times': 2}]})
     outcomes = {}
 
     def run(host):
