@@ -431,8 +431,8 @@ class Member:
         holds = ('the service holds now: %s' % '; '.join(lines)) if held is not None else \
             'reading the members back failed too'
         if self.wrote:
-            raise TaskFailed('The member was written, but then: %s. In pool %s %s.' % (
-                err, self.pool.get('name') or self.pool['id'], holds), result)
+            head = str(err).rstrip('.') if isinstance(err, FailedAfterWrite) else 'The member was written, but then: %s' % err
+            raise TaskFailed('%s. In pool %s %s.' % (head, self.pool.get('name') or self.pool['id'], holds), result)
         raise TaskFailed('%s. Nothing was written; %s.' % (err, holds), result)
 
     # -- waiting ------------------------------------------------------------------------------------------
