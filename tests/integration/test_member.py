@@ -55,6 +55,9 @@ def test_v3_register_waits_healthy_and_is_idempotent(elb, run_task, backends, po
     again = run_task('member', task)
     assert not again['changed'] and elb.writes() == [] and again['members'][0]['id'] == member['id']
 
+    seen = run_task('member_health_info', dict(pool='demo-http-pool', address=['127.0.0.1']))
+    assert [(m['id'], m['health']) for m in seen['members']] == [(member['id'], 'healthy')]  # no extra setting
+
     updated = run_task('member', dict(task, weight=8), diff=True)
     assert updated['changed'] and updated['diff']['before']['members'][0]['weight'] == 5
     assert pool_members(elb, V3, pool['id'])[backend.port]['weight'] == 8
