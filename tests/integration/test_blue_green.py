@@ -32,12 +32,12 @@ RATE = 50
 DRAIN = 1  # seconds: the longest request (/slow) takes 0.5 s
 
 
-@pytest.fixture(name='swap')
-def swap_fixture(elb, tmp_path):
-    """The proof's balancer with its three blue backends, and three green backends started (not registered); every
-    backend stops on every exit path."""
+@pytest.fixture(name='swap', params=['v3'])
+def swap_fixture(elb, tmp_path, request):
+    """The proof's balancer (v3, or the family of an indirect parameter) with its three blue backends, and three
+    green backends started (not registered); every backend stops on every exit path."""
     with contextlib.ExitStack() as stack:
-        proof = stack.enter_context(rolling_proof.Proof(elb.url, str(tmp_path), 'v3'))
+        proof = stack.enter_context(rolling_proof.Proof(elb.url, str(tmp_path), request.param))
         green = {}
         for name in GREEN:
             state = str(tmp_path / ('%s.json' % name))
@@ -52,7 +52,8 @@ def extra_vars(proof, green, drain):
     retire = ['%s %s stop --state %s' % (sys.executable, rolling_backend.__file__, host['state'])
               for host in proof.hosts.values()]
     return dict(pool='web-pool', green=[dict(address='127.0.0.1', protocol_port=g['port']) for g in green.values()],
-                blue=blue, retire_commands=retire, drain_timeout=drain)
+                blue=blue, retire_commands=retire, drain_timeout=drain, api_version=proof.family,
+                subnet=rolling_proof.SUBNET)
 
 
 def control_playbook(path):
@@ -105,6 +106,14 @@ def test_blue_green_swap_drops_no_request(elb, swap, faults):
     assert sorted(m['protocol_port'] for m in proof.members()) == sorted(g['port'] for g in green.values())
     deregistered = [r for r in outcome.results if r.get('members') and not r['members'][0]['present']]
     assert [m['weight_before'] for m in deregistered[0]['members']] == [rolling_proof.WEIGHTS[n] for n in proof.hosts]
+
+
+@pytest.mark.parametrize('swap', ['v2'], indirect=True)
+def test_v2_blue_green_swap_drops_no_request(elb, swap):
+    proof, green = swap
+    outcome, counts = swap_under_load(elb, proof, green, EXAMPLE, DRAIN)
+    assert outcome.returncode == 0 and counts['failed'] == 0, explain(outcome, counts)
+    assert sorted(m['protocol_port'] for m in proof.members()) == sorted(g['port'] for g in green.values())
 
 
 def test_the_same_swap_without_the_drain_fails_requests(elb, swap, tmp_path):
