@@ -111,3 +111,23 @@ def test_a_failure_part_way_reports_after_as_the_service_holds_it_and_changed(el
     assert after == stored == {ids['demo-http-pool']: 20, ids['demo-tcp-pool']: 10, ids['demo-https-pool']: 10}
     assert failed['msg'].startswith('1 of 3 health check write(s) went through (updated the health check of pool %s)'
                                     % ids['demo-http-pool']), failed['msg']
+
+
+def test_healthmonitor_info_filters_v3_and_v2_monitors_by_load_balancer_name_or_id(elb, run_task):
+    run_task('healthmonitors', dict(config=[dict(HTTP, pool='demo-http-pool'), dict(TCP, pool='demo-tcp-pool')]))
+    twin = twin_pool(elb, 'twin-pool')
+    run_task('healthmonitors', dict(config=[dict(HTTP, pool=twin)]))
+    demo = elb.api('GET', V3 + '/loadbalancers?name=demo-lb')['loadbalancers'][0]['id']
+    ids = dict((name, elb.v3_monitor_of(name)['id']) for name in ('demo-http-pool', 'demo-tcp-pool'))
+    for value in ('demo-lb', demo):
+        found = run_task('healthmonitor_info', dict(loadbalancer=value))['healthmonitors']
+        assert sorted(m['id'] for m in found) == sorted(ids.values()), value
+    assert [m['pools'][0]['id'] for m in run_task('healthmonitor_info', dict(loadbalancer='twin-lb'))[
+        'healthmonitors']] == [twin]
+    both = run_task('healthmonitor_info', dict(loadbalancer='demo-lb', pool='demo-tcp-pool'))['healthmonitors']
+    assert [m['id'] for m in both] == [ids['demo-tcp-pool']]
+    assert run_task('healthmonitor_info', dict(loadbalancer='twin-lb', pool='demo-tcp-pool'))['healthmonitors'] == []
+    assert run_task('healthmonitor_info', dict(loadbalancer='no-such-lb'))['healthmonitors'] == []
+    run_task('healthmonitors', dict(api_version='v2', config=[dict(TCP, pool='shared-tcp-pool')]))
+    shared = run_task('healthmonitor_info', dict(api_version='v2', loadbalancer='shared-lb'))['healthmonitors']
+    assert [m['pools'][0]['id'] for m in shared] == [elb.pool('shared-tcp-pool', family='v2')['id']]
