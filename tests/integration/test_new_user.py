@@ -5,11 +5,19 @@ the same parent twice in one config, config item messages, a failure part-way (i
 
 from __future__ import annotations
 
+import yaml
+
+from emulator.tests.backends import backends_fixture  # noqa: F401  pylint: disable=unused-import
+
 from .conftest import connection_env, run_playbook
+from .test_members_inventory import hosts_of, inventory, v3_backends
+from .test_members_inventory import run as inventory_run
+from .test_member_health import manual, pool_member, pool_monitor, probe
 
 V3 = '/v3/{project_id}/elb'
 HTTP = dict(type='HTTP', delay=5, timeout=3, max_retries=3)
 TCP = dict(type='TCP', delay=10, timeout=5, max_retries=2)
+STRICT = {'ANSIBLE_INVENTORY_UNPARSED_FAILED': 'true', 'ANSIBLE_INVENTORY_ENABLED': 'auto'}
 
 
 def twin_pool(elb, name='demo-http-pool'):
@@ -131,3 +139,82 @@ def test_healthmonitor_info_filters_v3_and_v2_monitors_by_load_balancer_name_or_
     run_task('healthmonitors', dict(api_version='v2', config=[dict(TCP, pool='shared-tcp-pool')]))
     shared = run_task('healthmonitor_info', dict(api_version='v2', loadbalancer='shared-lb'))['healthmonitors']
     assert [m['pools'][0]['id'] for m in shared] == [elb.pool('shared-tcp-pool', family='v2')['id']]
+
+
+def test_the_tcp_monitor_role_labels_its_own_tasks(elb):
+    play = [{'name': 'role', 'hosts': 'localhost', 'gather_facts': False, 'roles': [
+        {'role': 'hwcloud.elb.tcp_monitor', 'vars': {'tcp_monitor_targets': [{'pool': 'demo-tcp-pool'}]}}]}]
+    run = run_playbook(play, env=connection_env(elb), expect_rc=0)
+    assert 'TASK [hwcloud.elb.tcp_monitor : Health checks of dedicated (v3) pools]' in run.output, run.output
+    assert 'hwcloud.elb.http_monitor :' not in run.output
+    assert elb.v3_monitor_of('demo-tcp-pool')['type'] == 'TCP'
+
+
+def test_the_inventory_refuses_unknown_keys_warns_of_unnamed_members_and_groups_drained_ones(elb, backends, tmp_path):
+    v3_backends(elb, backends)  # demo-http-pool: 127.0.0.1 healthy (weight 1), .2 and .3 refused (weights 2, 3)
+    member = next(m for m in elb.api('GET', V3 + '/members')['members'] if m['address'] == '127.0.0.3')
+    elb.api('PUT', '%s/pools/%s/members/%s' % (V3, member['pool_id'], member['id']), {'member': {'weight': 0}})
+    base = {'plugin': 'hwcloud.elb.members', 'loadbalancers': ['demo-lb']}
+    typo = inventory_run(['ansible-inventory', '--list'], elb, tmp_path, {'plugin': 'hwcloud.elb.members',
+                                                                         'loadbalancer': ['demo-lb']},
+                         expect_rc=None, extra_env=STRICT)
+    assert typo.returncode != 0 and 'loadbalancer (did you mean loadbalancers?) is not an option' in typo.stderr
+    unknown = inventory_run(['ansible-inventory', '--list'], elb, tmp_path, dict(base, loadbalancers=['no-such-lb']),
+                            expect_rc=None, extra_env=STRICT)
+    assert "loadbalancers has 'no-such-lb'; no load balancer has that id or name" in unknown.stderr
+    unnamed = inventory_run(['ansible-inventory', '--list'], elb, tmp_path, dict(base, hostnames=['name']))
+    assert '1 of 4 member(s) have none of hostnames (name) set' in ' '.join(unnamed.stderr.split()), \
+        unnamed.stderr
+    listing = inventory(elb, tmp_path, base)
+    assert hosts_of(listing, 'elb_drained') == ['127.0.0.3']
+    hostvars = listing['_meta']['hostvars']
+    assert [hostvars[h]['hwcloud_elb_weight'] for h in ('127.0.0.1', '127.0.0.2', '127.0.0.3')] == [1, 2, 0]
+    failing = inventory(elb, tmp_path, dict(base, health=['unhealthy']))
+    assert sorted(failing['_meta']['hostvars']) == ['127.0.0.2', '127.0.0.3']
+    tcp = inventory(elb, tmp_path, dict(base, pools=['demo-tcp-pool']))
+    assert sorted(tcp['_meta']['hostvars']) == ['127.0.0.1']
+    assert [r['pool_name'] for r in tcp['_meta']['hostvars']['127.0.0.1']['hwcloud_elb_members']] == ['demo-tcp-pool']
+    bad_pool = inventory_run(['ansible-inventory', '--list'], elb, tmp_path, dict(base, pools=['no-such-pool']),
+                             expect_rc=None, extra_env=STRICT)
+    assert "pools has 'no-such-pool'" in bad_pool.stderr
+
+
+def test_balancers_as_inventory_hosts_one_healthmonitors_task_each(elb, tmp_path):
+    twin = elb.api('POST', V3 + '/loadbalancers', {'loadbalancer': {'name': 'twin-lb'}})['loadbalancer']
+    elb.admin('POST', 'bulk', {'family': 'v3', 'loadbalancer_id': twin['id'], 'count': 3, 'monitor': None,
+                               'name_prefix': 'twin-'})
+    elb.reset_stats()
+    config = {'plugin': 'hwcloud.elb.members', 'hosts': 'loadbalancers'}
+    listing = inventory(elb, tmp_path, config)
+    assert hosts_of(listing, 'elb_loadbalancers') == ['demo-lb', 'twin-lb']
+    assert listing['_meta']['hostvars']['twin-lb']['hwcloud_elb_loadbalancer']['id'] == twin['id']
+    assert len(elb.calls()) == 1  # one list call for the balancers
+    assert hosts_of(inventory(elb, tmp_path, dict(config, loadbalancers=[twin['id']])), 'elb_loadbalancers') == [
+        'twin-lb']
+    # The play of docs/scale.md: one healthmonitors task per balancer host, scoped to it, run over the forks.
+    task = {'name': 'the monitors of this balancer', 'hwcloud.elb.healthmonitors': {
+        'scope': ['{{ hwcloud_elb_loadbalancer.id }}'],
+        'config': [dict(TCP, pool='twin-%d' % n) for n in range(3)]}, 'throttle': 2}
+    play = tmp_path / 'play.yml'
+    play.write_text(yaml.safe_dump([{'name': 'scale', 'hosts': 'elb_loadbalancers', 'gather_facts': False,
+                                     'tasks': [task]}]))
+    elb.reset_stats()
+    run = inventory_run(['ansible-playbook', str(play), '--forks', '5'], elb, tmp_path,
+                        dict(config, loadbalancers=['twin-lb']))
+    assert 'twin-lb' in run.stdout and 'changed=1' in run.stdout, run.stdout
+    assert [c[0] for c in elb.writes()] == ['POST', 'POST', 'POST']
+
+
+def test_wait_for_decided_waits_until_no_member_is_checking(elb, backends, run_task):
+    manual(elb)  # probes run only when the test asks
+    pool = elb.pool('demo-http-pool')
+    pool_monitor(elb, V3, pool['id'])
+    pool_member(elb, V3, pool['id'], backends.http(200).port)
+    pool_member(elb, V3, pool['id'], backends.http(500).port, address='127.0.0.2')
+    pending = run_task('member_health_info', dict(pool='demo-http-pool', wait_for='decided', wait_timeout=2),
+                       expect_failure=True)
+    assert 'waiting for the health check to decide on 2 member(s)' in pending['msg'], pending['msg']
+    probe(elb)
+    decided = run_task('member_health_facts', dict(pool='demo-http-pool', wait_for='decided', wait_timeout=30))
+    summary = decided['ansible_facts']['hwcloud_elb_member_health']['summary']
+    assert (summary['healthy'], summary['unhealthy'], summary['checking']) == (1, 1, 0)
