@@ -96,11 +96,11 @@ def report(result):
             row['forks'], kind, '%d calls/s' % row['rate_limit'] if row.get('rate_limit') else 'none',
             row['seconds'], row['writes'], row['gets'], row['throttled']))
     lines.append('')
+    total = '{:,}'.format(result['balancers'] * result['pools'])
     lines.append('%d balancers x %d pools (%s pools), one monitor write answering after %.0f ms; %d cores, the '
                  'emulator on the same machine. Each row is a whole `ansible-playbook` run, the inventory read '
-                 'included.' % (result['balancers'], result['pools'], '{:,}'.format(result['balancers'] *
-                                                                                     result['pools']),
-                                result['latency'] * 1000, result['cores']))
+                 'included.' % (result['balancers'], result['pools'], total, result['latency'] * 1000,
+                                result['cores']))
     return '\n'.join(lines)
 
 

@@ -122,8 +122,8 @@ def check_item(item, spec, allowed=None):
         try:
             converted[key] = check(value) if kind != 'str' or not isinstance(value, str) else value
         except TypeError:
-            problems.append('%s is %r (a %s); it must be %s.' % (key, value, type(value).__name__,
-                                                                (allowed or {}).get(key) or what))
+            wanted = (allowed or {}).get(key) or what
+            problems.append('%s is %r (a %s); it must be %s.' % (key, value, type(value).__name__, wanted))
     return converted, problems
 
 

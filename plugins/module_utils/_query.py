@@ -101,8 +101,9 @@ def _pools_of_balancers(client, family, value):
     balancers = sorted(balancer['id'] for balancer in lookup.matching(client, value))
     queries = [{'loadbalancer_id': [ident]} for ident in balancers] if family.one_value_filters else (
         [{'loadbalancer_id': balancers}] if balancers else [])
-    pools = [pool for query in queries for pool in client.paginate(family.parent.path, family.parent.list_key,
-                                                                      query=query, limit=PAGE_SIZE)]
+    pools = []
+    for query in queries:
+        pools.extend(client.paginate(family.parent.path, family.parent.list_key, query=query, limit=PAGE_SIZE))
     return [pool for pool in pools if pool_loadbalancer_id(pool) in balancers]
 
 
@@ -116,8 +117,8 @@ def _query_listed(client, params, family):
     if params.get('loadbalancer') is not None and (pools is None or pools):
         # The same for balancers: the monitors of their pools (of the named pool in them, with pool).
         of_balancers = _pools_of_balancers(client, family, params['loadbalancer'])
-        pools = of_balancers if pools is None else [pool for pool in of_balancers
-                                                     if pool['id'] in set(p['id'] for p in pools)]
+        named = None if pools is None else set(pool['id'] for pool in pools)
+        pools = [pool for pool in of_balancers if named is None or pool['id'] in named]
     if pools is not None:
         ids = [family.parent.monitor_id(pool) for pool in pools]
         ids = [ident for ident in ids if ident and (not filters.get('id') or ident in filters['id'])]

@@ -155,9 +155,8 @@ def test_the_inventory_refuses_unknown_keys_warns_of_unnamed_members_and_groups_
     member = next(m for m in elb.api('GET', V3 + '/members')['members'] if m['address'] == '127.0.0.3')
     elb.api('PUT', '%s/pools/%s/members/%s' % (V3, member['pool_id'], member['id']), {'member': {'weight': 0}})
     base = {'plugin': 'hwcloud.elb.members', 'loadbalancers': ['demo-lb']}
-    typo = inventory_run(['ansible-inventory', '--list'], elb, tmp_path, {'plugin': 'hwcloud.elb.members',
-                                                                         'loadbalancer': ['demo-lb']},
-                         expect_rc=None, extra_env=STRICT)
+    typo = inventory_run(['ansible-inventory', '--list'], elb, tmp_path,
+                         {'plugin': 'hwcloud.elb.members', 'loadbalancer': ['demo-lb']}, expect_rc=None, extra_env=STRICT)
     assert typo.returncode != 0 and 'loadbalancer (did you mean loadbalancers?) is not an option' in typo.stderr
     unknown = inventory_run(['ansible-inventory', '--list'], elb, tmp_path, dict(base, loadbalancers=['no-such-lb']),
                             expect_rc=None, extra_env=STRICT)
