@@ -329,7 +329,7 @@ class ResourceRun:
             found = self.static_problems(item, left_out=set(raw[index]) - set(item))
             key = _parent_key(family, item)
             if key[0] and key in given_as:
-                found.append(self.twice(given_as[key], item))
+                found.append(self.twice(given_as[key]))
             given_as.setdefault(key, index)
             if found:
                 bad.add(index)
@@ -360,7 +360,7 @@ class ResourceRun:
                     problems.append('%s: %s' % (_label(family, index, item), err))
                 continue
             if parent['id'] in seen:
-                problems.append('%s: %s' % (_label(family, index, item), self.twice(seen[parent['id']], item, parent)))
+                problems.append('%s: %s' % (_label(family, index, item), self.twice(seen[parent['id']], parent)))
                 continue
             seen[parent['id']] = index
             resolved.append((index, item, parent))
@@ -375,7 +375,7 @@ class ResourceRun:
             self.warn(message)
         return self.apply(actions, in_play, monitors)
 
-    def twice(self, first, item, parent=None):
+    def twice(self, first, parent=None):
         """Why an item is refused that names the same parent as item number ``first`` (0-based)."""
         kind = self.family.parent.kind
         return 'the same %s as %s%s: give each %s once (the two would undo each other on every run).' % (

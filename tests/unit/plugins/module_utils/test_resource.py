@@ -186,3 +186,24 @@ def test_one_wait_per_balancer_after_its_last_write_and_none_with_wait_false():
     run(api, 'deleted', [dict(pool='db'), dict(pool='web')], wait=False)
     assert [c[0] for c in api.writes()] == ['DELETE', 'DELETE']
     assert not [c for c in api.calls if 'loadbalancers' in c[1]]
+
+
+def test_a_name_two_pools_share_fails_in_deleted_and_a_missing_one_is_only_a_warning():
+    api = FakeSet()
+    twin = dict(next(p for p in api.pools.values() if p['name'] == 'db'), id='22222222-2222-4222-8222-222222222222')
+    api.pools[twin['id']] = twin
+    with pytest.raises(InputError, match="config item 1 \\(pool 'db'\\): pool is 'db'; 2 pools have that name"):
+        run(api, 'deleted', [dict(pool='db')])
+    assert run(api, 'deleted', [dict(pool='nope')])['warnings'] and api.writes() == []
+
+
+def test_the_same_pool_twice_is_refused_even_when_rendered_and_types_are_checked_per_item():
+    with pytest.raises(InputError) as caught:
+        ResourceRun(None, dict(params('rendered'), config=[dict(TCP, pool='db'), dict(TCP, pool='db', delay='x'),
+                                                           'db'])).run()
+    message = str(caught.value)
+    assert "config item 2 (pool 'db'): the same pool as config item 1 (pool 'db')" in message
+    assert "config item 2 (pool 'db'): delay is 'x' (a str); it must be a whole number from 1 to 50." in message
+    assert "config item 3: it is 'db' (a str); each item must be a dict of options." in message
+    assert ResourceRun(None, params('rendered', [dict(TCP, pool='db', delay='7')])).run()['rendered'] == [
+        {'healthmonitor': dict(TCP, pool_id='db', delay=7)}]
