@@ -355,9 +355,9 @@ def document(results):
         add('The role is one `hwcloud.elb.healthmonitors` task for all its targets: its time per pool is that of '
             'the writes (a create each, one after another on a balancer, each setting it PENDING for a moment) and '
             'of the list calls, shared by every pool; running it over 1,000 to 10,000 *target* pools takes about '
-            '%.0f minutes per 1,000 pools here. The growth measured is that of the project the pools live in; '
+            '%.0f s per 1,000 pools here. The growth measured is that of the project the pools live in; '
             '[scale](scale.md) says how to spread many balancers over forks and execution nodes.\n' % (
-                roles[0]['create']['per_pool_ms'] * 1000 / 60000.0))
+                roles[0]['create']['per_pool_ms']))
     if peer:
         add('## A peer, side by side: openstack.cloud.lb_health_monitor\n')
         if 'unavailable' in peer:
