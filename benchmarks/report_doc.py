@@ -236,10 +236,11 @@ def document(results):
             'marker on every page); for classic (v1) listeners, which have no list call for health checks, one GET per '
             'listener that has a check.\n')
         if calls.get('roles'):
-            add('The roles first run the module in check mode on every target (its reads, no write), so that one bad '
-                'target fails the role before any write, then run it again only on the targets that would change: a '
-                'no-op re-run costs the check\'s reads alone, a creating run adds the check\'s pool read to each '
-                'create, and a delete the check\'s pool and monitor reads to each delete.\n')
+            add('The roles run one `hwcloud.elb.healthmonitors` task for all their targets (one more for the targets '
+                'of state absent): it reads the pools and the monitors by list calls, checks every target before any '
+                'write, and writes only what differs, then reads each balancer it wrote once, to see it ACTIVE. A '
+                'no-op re-run costs the two list calls whatever the number of targets; the per-pool figures above '
+                'shrink as the targets grow.\n')
     if floor:
         per = floor['per_task']
         add('## Task cost against the floor\n')
@@ -364,11 +365,12 @@ def document(results):
                     roles[-1]['create']['per_pool_ms'] / roles[0]['create']['per_pool_ms'], role_growth,
                     ', within the noise' if abs(role_growth - 1) < 0.15 else '',
                     '' if roles[0]['role'] else ' (The role was not in the checkout: the same module loop was timed.)'))
-        add('Time per pool is what two tasks of Ansible cost (see the floor above): a creating run of the role checks '
-            'each pool in check mode, then writes it, so 200 pools take 400 task times (a no-op re-run, 200). '
-            'Running the role from 1,000 to 10,000 *target* pools '
-            'would only multiply that (about %.0f minutes per 1,000 pools here), so the growth measured is that of '
-            'the project the pools live in.\n' % (roles[0]['create']['per_pool_ms'] * 1000 / 60000.0))
+        add('The role is one `hwcloud.elb.healthmonitors` task for all its targets: its time per pool is that of '
+            'the writes (a create each, one after another on a balancer, each setting it PENDING for a moment) and '
+            'of the list calls, shared by every pool; running it over 1,000 to 10,000 *target* pools takes about '
+            '%.0f s per 1,000 pools here. The growth measured is that of the project the pools live in; '
+            '[scale](scale.md) says how to spread many balancers over forks and execution nodes.\n' % (
+                roles[0]['create']['per_pool_ms']))
     if peer:
         add('## A peer, side by side: openstack.cloud.lb_health_monitor\n')
         if 'unavailable' in peer:
