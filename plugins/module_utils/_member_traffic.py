@@ -256,7 +256,7 @@ class MemberTraffic:
                 self.wait_drained(scope, changing)
         except (InputError, ApiError) as err:
             if changing:
-                raise TaskFailed('The member weight was written, but %s' % err, result)
+                raise TaskFailed('The member weight was written, but the wait failed: %s' % err, result)
             raise TaskFailed(str(err), result)
         return result
 

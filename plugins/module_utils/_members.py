@@ -497,6 +497,6 @@ def wait_until_decided(client, family, selection, wait_timeout=300):
 
     if backoff.poll(probe) is None:
         checking = [member for member in outcome.get('members') or [] if member['health'] == CHECKING]
-        raise InputError('Timed out after %s s waiting for the health check to decide on %d member(s): %s.' % (
-            wait_timeout, len(checking), '; '.join(describe(member) for member in checking)))
+        raise WaitFailed('Timed out after %s s waiting for the health check to decide on %d member(s): %s.' % (
+            wait_timeout, len(checking), '; '.join(describe(member) for member in checking)), outcome.get('members') or [])
     return outcome['members'], summary_of(outcome['members'])
