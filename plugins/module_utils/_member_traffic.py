@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import copy
 
-from ansible_collections.hwcloud.elb.plugins.module_utils import _members
+from ansible_collections.hwcloud.elb.plugins.module_utils import _member_check, _members
 from ansible_collections.hwcloud.elb.plugins.module_utils._engine import BalancerWrites, FailedAfterWrite
 from ansible_collections.hwcloud.elb.plugins.module_utils._errors import ApiError
 from ansible_collections.hwcloud.elb.plugins.module_utils._families import DEFAULT, FAMILIES
@@ -71,6 +71,7 @@ def argument_spec():
         drain_timeout=dict(type='int'),
         wait_timeout=dict(type='int', default=300),
         fail_fast=dict(type='bool', default=True),
+        diagnose=dict(type='bool', default=False),
     )
 
 
@@ -107,6 +108,13 @@ def input_problems(family, params):
         _members.parse_min_healthy(params.get('min_healthy'))
     except InputError as err:
         problems.append(str(err))
+    if params.get('diagnose'):
+        refusal = _member_check.diagnose_problem(family)
+        if refusal:
+            problems.append(refusal)
+        elif params['state'] != SERVING or not params['wait']:
+            problems.append('diagnose applies only with state: serving and wait: true (it diagnoses a failed wait '
+                            'for health).')
     if params.get('weight') is not None and not 1 <= params['weight'] <= MAX_WEIGHT:
         problems.append('weight is %r; the weight to restore must be a whole number from 1 to %d.' % (
             params['weight'], MAX_WEIGHT))
@@ -284,7 +292,7 @@ class MemberTraffic:
                 self.wait_drained(scope, changing)
         except (InputError, ApiError) as err:
             if changing:
-                raise TaskFailed('The member weight was written, but %s' % err, result)
+                raise TaskFailed('The member weight was written, but the wait failed: %s' % err, result)
             raise TaskFailed(str(err), result)
         return result
 
@@ -432,7 +440,10 @@ class MemberTraffic:
                                             self.params['fail_fast'], settling=settling, selection=self.own)
         except _members.WaitFailed as err:
             self.show_health(err.members, result)
-            raise
+            if not self.params.get('diagnose'):
+                raise
+            text, result['diagnosis'] = _member_check.diagnosis_of(self.client, self.family, err.members)
+            raise _members.WaitFailed(str(err) + text, err.members) from None
         self.show_health(members, result)
         result['summary'] = summary
 

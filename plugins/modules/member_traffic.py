@@ -128,6 +128,15 @@ options:
         threshold, as M(hwcloud.elb.member_health_info) does.
     type: bool
     default: true
+  diagnose:
+    description:
+      - With O(state=serving), when the wait for health fails, run the dedicated load balancer's member check (as
+        M(hwcloud.elb.member_check) does) for each member that is not healthy - at most 5, waiting at most 60 s
+        for the checks - and add its plain summary with the fix to the failure message and RV(diagnosis).
+      - V(v3) only - shared (v2) load balancers have no member check job, so V(true) fails there before any
+        call. Off by default - a diagnosis costs a POST and a few GETs per member checked.
+    type: bool
+    default: false
 extends_documentation_fragment:
   - hwcloud.elb.connection
   - hwcloud.elb.attributes
@@ -214,6 +223,21 @@ summary:
   returned: success, and failures after the members were read
   type: dict
   sample: {healthy: 1, unhealthy: 0, checking: 0, unmonitored: 0, unknown: 0, total: 1}
+diagnosis:
+  description:
+    - With O(diagnose), when the wait for health fails - the member check of the members that were not healthy
+      (at most 5).
+  returned: when a wait with O(diagnose=true) fails
+  type: dict
+  contains:
+    summary:
+      description: One line per failing check item, with the fix (also at the end of the failure message).
+      type: list
+      elements: str
+    checks:
+      description: One entry per member checked, as M(hwcloud.elb.member_check) returns them in its C(checks).
+      type: list
+      elements: dict
 '''
 
 from ansible_collections.hwcloud.elb.plugins.module_utils._member_traffic import run_member_traffic_module

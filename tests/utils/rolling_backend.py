@@ -194,8 +194,12 @@ def main(argv=None):
     elif args.command == 'restart':
         settings = read_state(args.state)
         terminate(settings['pid'])
-        if port_open(settings['port']):
-            raise SystemExit('port %d still open after the stop' % settings['port'])
+        deadline = time.monotonic() + 5
+        while port_open(settings['port']):  # closed once the process is gone; never seen open for long
+            if time.monotonic() > deadline:
+                raise SystemExit('port %d still open 5 s after the stop of pid %d (%s)' % (
+                    settings['port'], settings['pid'], 'still running' if running(settings['pid']) else 'gone'))
+            time.sleep(0.05)
         time.sleep(args.down)
         settings = spawn(args.state, settings)
         print('restarted %s on port %d (start %d)' % (settings['name'], settings['port'], settings['starts']))
