@@ -114,3 +114,15 @@ def test_member_traffic_counts_each_member_it_drains(elb, run_task, web):
     assert node['canonical_facts'] == {'member_id': web['first']['id']}
     assert node['name'] == '127.0.0.1:%d' % web['one'].port
     assert node['facts']['pool_id'] == web['pool']['id']
+
+
+def test_member_counts_each_member_it_registers_not_one_it_deletes(elb, run_task, backends):
+    backend = backends.http(200)
+    task = dict(pool='demo-http-pool', address='127.0.0.1', protocol_port=backend.port, wait_for='none')
+    assert nodes('member', run_task('member', task, check=True)) == []  # not created: no id
+    (node,) = nodes('member', run_task('member', task))
+    pool_id = elb.pool('demo-http-pool')['id']
+    (member,) = elb.api('GET', '/v3/{project_id}/elb/pools/%s/members' % pool_id)['members']
+    assert node['canonical_facts'] == {'member_id': member['id']}
+    assert node['name'] == '127.0.0.1:%d' % backend.port and node['facts']['pool_id'] == pool_id
+    assert nodes('member', run_task('member', dict(task, state='absent', drain_timeout=0))) == []
