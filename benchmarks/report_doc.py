@@ -35,6 +35,31 @@ ROLLING_UPDATE_CALLS = (
     'project-wide list.\n'
 )
 
+# Not measured by make bench either: the figures come from tests/integration/test_member.py and test_blue_green.py (issue 29).
+MEMBER_CALLS = (
+    '## Calls of hwcloud.elb.member: one member and 100\n'
+    '\n'
+    'Measured in `tests/integration/test_member.py` (`test_calls_for_one_and_for_100_members`, v3, a pool without a\n'
+    'monitor, so the health wait ends at its first poll): 100 members given as `members` cost exactly the calls of one\n'
+    'member, because the writes go to the batch endpoints (`batch-add`, `batch-update`, `batch-delete`, up to 200\n'
+    "members a call) and the pool's members are read with one list call.\n"
+    '\n'
+    '| task | writes | GETs |\n'
+    '| --- | --- | --- |\n'
+    '| register (`present`), 1 or 100 members | 1 (`POST members` or `batch-add`) | 4: pools, members; the balancer ACTIVE; one health poll |\n'
+    '| re-run, nothing to change | 0 | 3: pools, members; one health poll |\n'
+    '| deregister (`absent`), 1 or 100 members | 2 (weight 0, then the delete) | 4: pools, members; the balancer ACTIVE after each write |\n'
+    '\n'
+    "v2 has no batch endpoints: one write per member and kind of write, and its reads are the balancer's status tree\n"
+    "and the pool's member list.\n"
+    '\n'
+    'Time per blue/green swap (`tests/integration/test_blue_green.py`, three backends replaced by three under 50\n'
+    'requests a second): 11.3 s for the whole `ansible-playbook` run of `docs/examples/blue_green.yml` (four tasks,\n'
+    'its start-up included; two runs, load average 5 on the shared 2-core machine), against a floor of 1.4 s - the\n'
+    "monitor's up threshold x delay (2 x 0.2 s, the emulator's time scale) plus the drain (`drain_timeout: 1`). The\n"
+    "rest is ansible-playbook's own cost per task and the health wait's first pause (1 s), not API calls.\n"
+)
+
 
 def _row(rows, label):
     return next((row for row in rows if row['label'] == label), None)
@@ -236,10 +261,11 @@ def document(results):
             'marker on every page); for classic (v1) listeners, which have no list call for health checks, one GET per '
             'listener that has a check.\n')
         if calls.get('roles'):
-            add('The roles first run the module in check mode on every target (its reads, no write), so that one bad '
-                'target fails the role before any write, then run it again only on the targets that would change: a '
-                'no-op re-run costs the check\'s reads alone, a creating run adds the check\'s pool read to each '
-                'create, and a delete the check\'s pool and monitor reads to each delete.\n')
+            add('The roles run one `hwcloud.elb.healthmonitors` task for all their targets (one more for the targets '
+                'of state absent): it reads the pools and the monitors by list calls, checks every target before any '
+                'write, and writes only what differs, then reads each balancer it wrote once, to see it ACTIVE. A '
+                'no-op re-run costs the two list calls whatever the number of targets; the per-pool figures above '
+                'shrink as the targets grow.\n')
     if floor:
         per = floor['per_task']
         add('## Task cost against the floor\n')
@@ -364,11 +390,12 @@ def document(results):
                     roles[-1]['create']['per_pool_ms'] / roles[0]['create']['per_pool_ms'], role_growth,
                     ', within the noise' if abs(role_growth - 1) < 0.15 else '',
                     '' if roles[0]['role'] else ' (The role was not in the checkout: the same module loop was timed.)'))
-        add('Time per pool is what two tasks of Ansible cost (see the floor above): a creating run of the role checks '
-            'each pool in check mode, then writes it, so 200 pools take 400 task times (a no-op re-run, 200). '
-            'Running the role from 1,000 to 10,000 *target* pools '
-            'would only multiply that (about %.0f minutes per 1,000 pools here), so the growth measured is that of '
-            'the project the pools live in.\n' % (roles[0]['create']['per_pool_ms'] * 1000 / 60000.0))
+        add('The role is one `hwcloud.elb.healthmonitors` task for all its targets: its time per pool is that of '
+            'the writes (a create each, one after another on a balancer, each setting it PENDING for a moment) and '
+            'of the list calls, shared by every pool; running it over 1,000 to 10,000 *target* pools takes about '
+            '%.0f s per 1,000 pools here. The growth measured is that of the project the pools live in; '
+            '[scale](scale.md) says how to spread many balancers over forks and execution nodes.\n' % (
+                roles[0]['create']['per_pool_ms']))
     if peer:
         add('## A peer, side by side: openstack.cloud.lb_health_monitor\n')
         if 'unavailable' in peer:
@@ -428,6 +455,7 @@ def document(results):
     add(ROLLING_UPDATE_CALLS)
     if s.get('rolling'):
         add(rolling_bench.markdown(s['rolling']))
+    add(MEMBER_CALLS)
     add('## What was left out, and why\n')
     add('- The role is timed over 200 pools, not over 1,000 to 10,000 of them: each pool is one or two Ansible tasks '
         '(each about the floor\'s time), so 10,000 would take over an hour; the growth measured is that of the '

@@ -52,6 +52,7 @@ options:
   wait_for:
     description:
       - Wait until the selected members are V(healthy) (at least O(min_healthy) of them) or all V(unhealthy),
+        or until the health check has V(decided) on each (none is V(checking) any more, whatever it decided),
         then return them. Without it the health is read once.
       - Each poll is one list call per load balancer (v1 - per listener), never one per member; polls follow
         the monitor's interval (C(delay)) with jittered backoff.
@@ -60,7 +61,7 @@ options:
       - Fails after O(wait_timeout) seconds, naming each member that is not as wanted with its reason; the
         failure still returns the members and the summary as last read.
     type: str
-    choices: [healthy, unhealthy]
+    choices: [healthy, unhealthy, decided]
   min_healthy:
     description:
       - With O(wait_for=healthy), how many of the selected members must be healthy (or unmonitored) - a number

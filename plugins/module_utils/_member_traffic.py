@@ -46,13 +46,20 @@ class TaskFailed(FailedAfterWrite):
     ``changed`` true only when something was written."""
 
 
-def argument_spec():
+def location_spec():
+    """The options that say where a member is, shared with the member module: family, balancer, pool, address, port."""
     return dict(
         api_version=dict(type='str', choices=sorted(FAMILIES), default=DEFAULT),
         loadbalancer=dict(type='str', aliases=['loadbalancer_id']),
         pool=dict(type='str', aliases=['pool_id']),
         address=dict(type='str'),
         protocol_port=dict(type='int'),
+    )
+
+
+def argument_spec():
+    return dict(
+        location_spec(),
         instance_id=dict(type='str'),
         member=dict(type='str', aliases=['member_id']),
         state=dict(type='str', choices=[DRAINED, SERVING], required=True),
@@ -183,6 +190,36 @@ def shortfall_text(short, min_healthy):
     return '; '.join(texts)
 
 
+def drain_seconds(pools, drain_timeout=None):
+    """How long open connections may last after a member leaves new traffic: ``drain_timeout`` when given, else
+    the longest ``connection_drain.timeout`` of ``pools`` that have connection drain enabled, else 0."""
+    if drain_timeout is not None:
+        return drain_timeout
+    seconds = 0
+    for pool in pools:
+        drain = pool.get('connection_drain') or {}
+        if drain.get('enable'):
+            seconds = max(seconds, drain.get('timeout') or 0)
+    return seconds
+
+
+def wait_for_drain(client, seconds):
+    """The drain wait: a poll that never succeeds, so it ends at that deadline (the shared backoff)."""
+    if seconds:
+        client.backoff(deadline=seconds, base=1.0, cap=5.0).poll(lambda: None)
+
+
+def wait_healthy(client, family, scope, ids, wait_timeout, fail_fast, settling=(), selection=None, **options):
+    """The member-health wait (``_members.wait_for_health``) on the members ``ids`` of an already resolved scope:
+    healthy or unmonitored, each; ``selection`` adds the filters the service applies on each poll (fewer members
+    to send); ``options``: wait_for_health's ``steady`` and ``seen`` (settle). Returns ``(members, summary)``;
+    raises ``_members.WaitFailed``."""
+    own = copy.copy(scope)
+    own.params = dict(scope.params, ids=ids, **dict((k, v) for k, v in (selection or {}).items() if v is not None))
+    return _members.wait_for_health(client, family, None, wait_for=_members.HEALTHY, wait_timeout=wait_timeout,
+                                    fail_fast=fail_fast, scope=own, settling=settling, **options)
+
+
 class MemberTraffic:
     """One task: read every member of the pools in play, write the weights of the task's own members that
     differ, check min_healthy again after a drain, wait."""
@@ -263,7 +300,7 @@ class MemberTraffic:
                 self.wait_drained(scope, changing)
         except (InputError, ApiError) as err:
             if changing:
-                raise TaskFailed('The member weight was written, but %s' % err, result)
+                raise TaskFailed('The member weight was written, but the wait failed: %s' % err, result)
             raise TaskFailed(str(err), result)
         return result
 
@@ -396,23 +433,8 @@ class MemberTraffic:
     # -- waits --------------------------------------------------------------------------------------------
 
     def wait_drained(self, scope, changing):
-        """New connections stopped at weight 0; old ones may last the pool's connection-drain time (or
-        drain_timeout). The wait is a poll that never succeeds, so it ends at that deadline (the shared backoff)."""
-        seconds = self.params.get('drain_timeout')
-        if seconds is None:
-            seconds = 0
-            for member in changing:
-                drain = scope.parents[member['pool_id']].get('connection_drain') or {}
-                if drain.get('enable'):
-                    seconds = max(seconds, drain.get('timeout') or 0)
-        if seconds:
-            self.client.backoff(deadline=seconds, base=1.0, cap=5.0).poll(lambda: None)
-
-    def own_scope(self, scope, ids):
-        """The resolved scope narrowed to the members ``ids`` (the task's own, by id)."""
-        own = copy.copy(scope)
-        own.params = dict(scope.params, ids=ids, **dict((k, v) for k, v in self.own.items() if v is not None))
-        return own
+        wait_for_drain(self.client, drain_seconds([scope.parents[m['pool_id']] for m in changing],
+                                                  self.params.get('drain_timeout')))
 
     def settle(self, scope, changing, targets, result):
         """v3, before a member goes back from weight 0: the balancer probes it at weight 0 (api-notes §10), so wait
@@ -424,8 +446,8 @@ class MemberTraffic:
         if not ids:
             return
         try:
-            self.wait_healthy(self.own_scope(scope, ids), result, steady=True,
-                              seen=[member for member in changing if member['id'] in ids])
+            self.wait_own_health(scope, ids, result, steady=True,
+                                 seen=[member for member in changing if member['id'] in ids])
         except (InputError, ApiError) as err:
             for item in result['members']:
                 item['weight'] = item['weight_before']
@@ -441,16 +463,14 @@ class MemberTraffic:
         ids = [member['id'] for member in mine if targets[member['id']] and member['id'] not in self.settled]
         if not ids:
             return
-        self.wait_healthy(self.own_scope(scope, ids), result,
-                          settling=[member['id'] for member in mine if not member.get('weight')])
+        self.wait_own_health(scope, ids, result, settling=[member['id'] for member in mine if not member.get('weight')])
 
-    def wait_healthy(self, own, result, **options):
-        """wait_for_health on the task's own members; the health as last read goes into ``result``, and with
+    def wait_own_health(self, scope, ids, result, **options):
+        """wait_healthy on the task's own members ``ids``; the health as last read goes into ``result``, and with
         diagnose a failed wait carries the member check's diagnosis."""
         try:
-            members, summary = _members.wait_for_health(
-                self.client, self.family, None, wait_for=_members.HEALTHY, wait_timeout=self.params['wait_timeout'],
-                fail_fast=self.params['fail_fast'], scope=own, **options)
+            members, summary = wait_healthy(self.client, self.family, scope, ids, self.params['wait_timeout'],
+                                            self.params['fail_fast'], selection=self.own, **options)
         except _members.WaitFailed as err:
             self.show_health(err.members, result)
             if not self.params.get('diagnose'):

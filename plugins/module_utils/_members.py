@@ -20,7 +20,7 @@ from ansible_collections.hwcloud.elb.plugins.module_utils._family import (
 
 HEALTHY, UNHEALTHY, CHECKING, UNMONITORED, UNKNOWN = 'healthy', 'unhealthy', 'checking', 'unmonitored', 'unknown'
 STATES = (HEALTHY, UNHEALTHY, CHECKING, UNMONITORED, UNKNOWN)
-WAIT_STATES = (HEALTHY, UNHEALTHY)
+WAIT_STATES = (HEALTHY, UNHEALTHY, 'decided')  # decided: no member checking any more (wait_until_decided)
 # What a wait for healthy (and min_healthy) accepts: NO_MONITOR members get traffic from the balancer (api-notes §10).
 SERVING_HEALTH = (HEALTHY, UNMONITORED)
 PAGE_SIZE = 2000  # the largest page the v3 member list serves
@@ -427,6 +427,8 @@ def wait_for_health(client, family, selection, wait_for=HEALTHY, min_healthy=Non
     """
     if wait_for not in WAIT_STATES:
         raise InputError('wait_for is %r; it must be one of %s.' % (wait_for, ', '.join(WAIT_STATES)))
+    if wait_for == 'decided':
+        return wait_until_decided(client, family, selection, wait_timeout)
     if wait_timeout is None or wait_timeout < 0:
         raise InputError('wait_timeout is %r; it must be a number of seconds, 0 or more.' % (wait_timeout,))
     if scope is None:
@@ -506,3 +508,21 @@ def wait_for_health(client, family, selection, wait_for=HEALTHY, min_healthy=Non
 
 def _selection_text(params):
     return ', '.join('%s %s' % (name, params[name]) for name in SELECTION_OPTIONS if params.get(name)) or 'all members'
+
+
+def wait_until_decided(client, family, selection, wait_timeout=300):
+    """Poll until the health check has decided on every selected member (none is ``checking``): the state to read
+    before judging a pool, for example right after members were added. Returns ``(members, summary)``."""
+    scope = resolve(client, family, selection)
+    backoff = client.backoff(deadline=wait_timeout, base=1.0, cap=float(DEFAULT_DELAY))
+    outcome = {}
+
+    def probe():
+        outcome['members'] = scope.read(client)
+        return None if any(member['health'] == CHECKING for member in outcome['members']) else True
+
+    if backoff.poll(probe) is None:
+        checking = [member for member in outcome.get('members') or [] if member['health'] == CHECKING]
+        raise WaitFailed('Timed out after %s s waiting for the health check to decide on %d member(s): %s.' % (
+            wait_timeout, len(checking), '; '.join(describe(member) for member in checking)), outcome.get('members') or [])
+    return outcome['members'], summary_of(outcome['members'])

@@ -13,7 +13,7 @@ from emulator.tests.backends import backends_fixture  # noqa: F401  pylint: disa
 from .conftest import connection_env, run_playbook
 from .test_member_check import SOURCE, http_listener, member_at
 from .test_member_health import V3, manual, probe
-from .test_rolling_update import CHECKED_UPDATE, EXAMPLE, HOSTS, hosts_in_pool, inventory
+from .test_rolling_update import CHECKED_UPDATE, EXAMPLE, HOSTS, RESTART, hosts_in_pool, inventory
 
 
 @pytest.fixture(name='web')
@@ -85,7 +85,7 @@ def test_a_failed_rolling_update_restore_carries_the_diagnosis(elb, run_task, tm
         tasks = tmp_path / 'update.yml'
         tasks.write_text(CHECKED_UPDATE, encoding='utf-8')
         extra = dict(rolling_update_loadbalancer='demo-lb', rolling_update_tasks=str(tasks),
-                     rolling_update_wait_timeout=60, rolling_update_diagnose=True)
+                     rolling_update_wait_timeout=60, rolling_update_diagnose=True, app_restart_command=RESTART)
         run = run_playbook(EXAMPLE, env=connection_env(elb), inventory=inventory(web, {'host2': 'broken'}),
                            extra_vars=extra, expect_rc=2)
         failed = [r for r in run.records if r['status'] == 'failed']

@@ -95,7 +95,7 @@ def test_restore_fails_naming_the_member_and_reason_after_writing(elb, run_task,
     failed = run_task('member_traffic', dict(pool='demo-http-pool', member=web['first']['id'], state='serving',
                                              weight=7, wait_timeout=60), expect_failure=True)
     assert failed['changed'] and failed['members'][0]['weight'] == 7
-    assert 'The member weight was written, but' in failed['msg']
+    assert 'The member weight was written, but the wait failed: ' in failed['msg'] and ', but Gave' not in failed['msg']
     assert '127.0.0.1:%d in pool demo-http-pool: RESPONSE_MISMATCH' % web['one'].port in failed['msg']
 
 

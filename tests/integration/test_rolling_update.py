@@ -160,6 +160,8 @@ def test_serial_play_drains_updates_and_restores_each_host(elb, web, run_task):
     run = run_example(elb, web, expect_rc=0)
     checks = [r for r in run.records if r['task'].endswith('This host takes no new traffic, the others serve')]
     assert [r['host'] for r in checks] == list(HOSTS) and all(r['status'] == 'ok' for r in checks), run.output
+    # The role's loops over "every pool" are labelled so (issue 27 item 6), never "(item=None)".
+    assert '(item=None)' not in run.output and '(item=every pool of demo-lb)' in run.output, run.output
     for name, host in web['hosts'].items():
         member = weight(elb, web, name)
         assert member['weight'] == 5 and member['operating_status'] == 'ONLINE', member
