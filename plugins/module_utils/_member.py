@@ -696,7 +696,7 @@ def run_member_module(**module_kwargs):
     def work(module):
         task = ClassicMember if family.name == 'v1' else Member
         return task(family, module.client, params, check_mode=module.ansible.check_mode,
-                      diff_mode=module.ansible._diff, warn=module.ansible.warn,
-                      retries=module.settings.api_retries).run()
+                    diff_mode=module.ansible._diff, warn=module.ansible.warn,
+                    retries=module.settings.api_retries).run()
 
     module.run(work)

@@ -33,7 +33,8 @@ CLASSIC = dict(api_version='v1', listener='web-listener', address='10.0.0.1', se
 
 def test_a_whole_classic_task_has_no_problem():
     assert problems(**CLASSIC) == ''
-    assert problems(**dict(CLASSIC, server_id=None, state='absent', min_healthy='50%')) == ''
+    assert problems(api_version='v1', listener='web-listener', address='10.0.0.1', state='absent',
+                    min_healthy='50%') == ''
 
 
 @pytest.mark.parametrize('given, expected', [
