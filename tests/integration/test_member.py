@@ -359,3 +359,16 @@ def test_v1_a_lost_add_answer_is_read_back_not_added_twice(elb, run_task):
     elb.admin('DELETE', 'faults')
     assert made['changed'] and made['members'][0]['id'] == classic_members(elb, listener['id'])['127.0.0.3']['id']
     assert [m for m, _p in classic_writes(elb, listener['id'])] == ['POST'], elb.calls()
+
+
+def test_v1_without_wait_no_job_is_polled_and_an_unknown_listener_is_nothing_to_remove(elb, run_task):
+    listener = classic_listener(elb)
+    elb.reset_stats()
+    made = run_task('member', dict(api_version='v1', listener='classic-http-listener', address='127.0.0.4',
+                                   server_id='ecs-4', wait=False))
+    assert made['changed'] and '127.0.0.4' in classic_members(elb, listener['id'])
+    assert not [c for c in elb.calls(['GET']) if '/jobs/' in c[1]], elb.calls()
+    elb.reset_stats()
+    nothing = run_task('member', dict(api_version='v1', listener='no-such-listener', address='127.0.0.4',
+                                      state='absent'))
+    assert not nothing['changed'] and nothing['members'] == [] and elb.writes() == []
