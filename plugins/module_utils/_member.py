@@ -17,7 +17,7 @@ from __future__ import annotations
 import ipaddress
 
 from ansible_collections.hwcloud.elb.plugins.module_utils import _members
-from ansible_collections.hwcloud.elb.plugins.module_utils._engine import BalancerWrites, FailedAfterWrite
+from ansible_collections.hwcloud.elb.plugins.module_utils._engine import POLL_BASE, POLL_CAP, BalancerWrites, FailedAfterWrite
 from ansible_collections.hwcloud.elb.plugins.module_utils._errors import ApiError
 from ansible_collections.hwcloud.elb.plugins.module_utils._families import FAMILIES
 from ansible_collections.hwcloud.elb.plugins.module_utils._family import InputError, ParentNotFound
@@ -36,9 +36,13 @@ MAX_NAME, MAX_SUBNET = 255, 36  # the API's lengths of a member name and a subne
 BATCH_SIZE = 200  # members per batch call (★ the emulator's limit; the API reference does not state one)
 VIEW_KEYS = ('id', 'name', 'address', 'protocol_port', 'pool_id', 'pool_name', 'loadbalancer_id', 'weight',
              'admin_state_up')
-CLASSIC_REFUSAL = ('api_version v1: this module does not manage classic (v1) backends yet - the classic API adds '
-                   'and removes them through asynchronous jobs (api-notes §9, unverified). Use a dedicated (v3) or '
-                   'shared (v2) load balancer; classic backends can be read with member_health_info.')
+# Classic (v1): a listener's backend ECSs, added and removed through jobs (api-notes §9, ★ unverified).
+CLASSIC_JOBS = '/v1.0/{project_id}/jobs/%s'
+JOB_SUCCESS, JOB_FAILED = 'SUCCESS', ('FAIL', 'FAILED', 'ERROR')  # ★ the failed statuses' spelling
+MAX_SERVER_ID = 64  # ★ the emulator's limit
+CLASSIC_VIEW_KEYS = ('id', 'address', 'protocol_port', 'server_id', 'listener_id', 'listener_name', 'loadbalancer_id')
+# What v3/v2 members have and classic backends do not (the port is the listener's backend_port).
+NOT_CLASSIC = ('pool', 'protocol_port', 'name', 'weight', 'admin_state_up', 'subnet', 'members', 'drain_timeout')
 # A member's weight may be 0 here (registered, no traffic); member_traffic's restore weight starts at 1.
 MEMBER_BOUNDS = dict(BOUNDS, weight=(0, MAX_WEIGHT))
 
@@ -63,6 +67,8 @@ def argument_spec():
         weight=dict(type='int'),
         admin_state_up=dict(type='bool'),
         subnet=dict(type='str', aliases=['subnet_cidr_id', 'subnet_id']),
+        listener=dict(type='str', aliases=['listener_id']),
+        server_id=dict(type='str'),
         members=dict(type='list', elements='dict', options=MEMBER_OPTIONS),
         state=dict(type='str', choices=list(STATES), default=PRESENT),
         wait=dict(type='bool', default=True),
@@ -110,9 +116,13 @@ def wanted_members(params):
 def input_problems(family, params):
     """Everything wrong with the options, before any call (a list of sentences)."""
     if family.name not in MEMBER_PATHS:
-        return [CLASSIC_REFUSAL]
+        return classic_problems(params)
     problems = []
     state = params['state']
+    classic_only = [name for name in ('listener', 'server_id') if params.get(name) is not None]
+    if classic_only:
+        problems.append('%s applies only with api_version v1 (classic); api_version %s members belong to a pool.' % (
+            ' and '.join(classic_only), family.name))
     if not params.get('pool'):
         problems.append('pool is required: the pool (name or id) the member belongs to.')
     listed = params.get('members') is not None
@@ -158,6 +168,44 @@ def input_problems(family, params):
             problems.append('%saddress %s and protocol_port %s name a member given before; each member once.' % (
                 where, item['address'], item['protocol_port']))
         seen.add(identity(item))
+    return problems
+
+
+def classic_problems(params):
+    """Everything wrong with the options of a classic (v1) task, before any call."""
+    problems = []
+    state = params['state']
+    if state in (ENABLED, DISABLED):
+        problems.append('state %s: classic (v1) backends have no admin state or weight; use state: present or '
+                        'absent (absent removes the backend at once - classic has no drain).' % state)
+    if not params.get('listener'):
+        problems.append('listener is required with api_version v1: the listener (name or id) the backend belongs to.')
+    wrong = [name for name in NOT_CLASSIC if params.get(name) is not None]
+    if wrong:
+        problems.append('%s cannot be used with api_version v1: a classic backend is a listener, an address and a '
+                        'server_id, and takes the listener\'s backend_port.' % ', '.join(wrong))
+    address = params.get('address')
+    if not address:
+        problems.append('address is required: the backend ECS\'s private IP address.')
+    else:
+        try:
+            ipaddress.ip_address(str(address).strip())
+        except ValueError:
+            problems.append('address is %r; it must be an IPv4 or IPv6 address.' % address)
+    server_id = params.get('server_id')
+    if state == PRESENT and not server_id:
+        problems.append('server_id is required with api_version v1 and state: present: the id of the ECS behind '
+                        'address (the classic API adds a backend by both).')
+    elif server_id is not None and state != PRESENT:
+        problems.append('server_id applies only with state: present.')
+    elif server_id and len(server_id) > MAX_SERVER_ID:
+        problems.append('server_id is %d characters long; at most %d are allowed.' % (len(server_id), MAX_SERVER_ID))
+    if params.get('min_healthy') is not None and state != ABSENT:
+        problems.append('min_healthy applies only with state: absent.')
+    try:
+        _members.parse_min_healthy(params.get('min_healthy'))
+    except InputError as err:
+        problems.append(str(err))
     return problems
 
 
@@ -458,6 +506,185 @@ class Member:
         result['summary'] = summary
 
 
+class ClassicMember:
+    """One classic (v1) task: a listener's backend ECS by address - added (``server_id`` and ``address``) or
+    removed, each through a job that is waited for; no weights, so no drain. A lost add answer (or a 409) is
+    answered by reading the listener's backends again before a second add."""
+
+    def __init__(self, family, client, params, check_mode=False, diff_mode=False, warn=None, retries=0):
+        self.family = family
+        self.client = client
+        self.params = params
+        self.check_mode = check_mode
+        self.diff_mode = diff_mode
+        self.warn = warn or (lambda message: None)
+        self.retries = retries
+        self.writes = BalancerWrites(family, client, wait=params['wait'], wait_timeout=params['wait_timeout'],
+                                     written='The classic backend')
+        self.minimum = _members.parse_min_healthy(params.get('min_healthy'))
+        self.wrote = False
+
+    def path(self, suffix=''):
+        return self.family.members.members.format(listener_id=self.listener['id'], project_id='{project_id}') + suffix
+
+    def held(self):
+        """The listener's backend at the task's address (one list call), or None."""
+        wanted = address_key(self.params['address'])
+        return next((m for m in self.scope.read(self.client) if address_key(m.get('address')) == wanted), None)
+
+    @staticmethod
+    def view(member):
+        shown = dict((key, member.get(key)) for key in CLASSIC_VIEW_KEYS)
+        shown['server_id'] = member.get('instance_id', member.get('server_id'))
+        return shown
+
+    def run(self):
+        params = self.params
+        try:
+            self.scope = _members.resolve(self.client, self.family, dict(
+                loadbalancer=params.get('loadbalancer'), listener=params['listener']))
+        except ParentNotFound as err:
+            if params['state'] != ABSENT:
+                raise
+            self.warn('%s Nothing to delete.' % err)
+            return dict(changed=False, members=[])
+        (self.listener,) = self.scope.parents.values()
+        everyone = self.scope.read(self.client)
+        wanted = address_key(params['address'])
+        current = next((m for m in everyone if address_key(m.get('address')) == wanted), None)
+        old = self.view(current) if current else {}
+        if params['state'] == PRESENT and current and old['server_id'] != params['server_id']:
+            raise InputError('Listener %s already has backend %s, for server %s, not %s: a classic backend cannot be '
+                             'changed - remove it (state: absent) and add it again. Nothing was written.' % (
+                                 self.listener.get('name') or self.listener['id'], params['address'],
+                                 old['server_id'], params['server_id']))
+        if params['state'] == PRESENT:
+            new = old or dict(id=None, address=params['address'], protocol_port=self.listener.get('backend_port'),
+                              server_id=params['server_id'], listener_id=self.listener['id'],
+                              listener_name=self.listener.get('name'),
+                              loadbalancer_id=self.listener.get('loadbalancer_id'))
+        else:
+            new = {}
+        entry = dict(new or dict(old, id=old.get('id')), address=params['address'], present=bool(new), weight=None,
+                     weight_before=None)
+        result = dict(changed=new != old, members=[entry])
+        if self.diff_mode:
+            result['diff'] = dict(before=dict(members=[old]), after=dict(members=[new]))
+        if params['state'] == ABSENT and current and self.minimum is not None:
+            self.refuse_below_minimum(everyone, current, result)
+        if self.check_mode or not result['changed']:
+            if not self.check_mode and params['state'] == PRESENT:
+                self.wait_health(result)
+            return result
+        try:
+            if params['state'] == PRESENT:
+                self.add()
+            else:
+                self.remove(current)
+            self.writes.wait_active(self.listener, result)
+            if params['state'] == PRESENT:
+                made = self.held()
+                entry['id'] = (made or {}).get('id')
+        except (ApiError, FailedAfterWrite) as err:
+            self.fail_after_write(err, result)
+        if params['state'] == PRESENT:
+            self.wait_health(result)
+        return result
+
+    def refuse_below_minimum(self, everyone, current, result):
+        """min_healthy: classic backends all serve (no weight), one listener is the 'pool' counted."""
+        counted = [dict(m, weight=1, pool_id=m['listener_id'], pool_name='of listener %s' % (
+            m.get('listener_name') or m['listener_id'])) for m in everyone]
+        leaving = [dict(current, weight=1)]
+        short = shortfalls(counted, leaving, self.minimum, [self.listener['id']])
+        if short:
+            raise TaskFailed('Refusing to remove %s: %s. Add other backends first, or lower min_healthy. Nothing was '
+                             'written.' % (member_text(leaving), shortfall_text(short, self.params['min_healthy'])),
+                             dict(result, changed=False, members=[dict(m, present=True) for m in result['members']]))
+
+    def add(self):
+        """POST the backend, wait for its job. A lost answer (or a 409: another writer) is looked for before the
+        add is sent again."""
+        body = [dict(server_id=self.params['server_id'], address=self.params['address'])]
+        retry = self.client.backoff(budget=self.retries)
+        while True:
+            try:
+                answer = self.writes.write('POST', self.path(), body, self.listener)
+                self.wrote = True
+                self.wait_job(answer)
+                return
+            except ApiError as err:
+                if not (err.applied_unknown or err.status == 409):
+                    raise
+                self.wrote = self.wrote or err.applied_unknown
+                if self.held():
+                    return
+                if not err.applied_unknown or retry.exhausted():
+                    raise
+                retry.pause()
+
+    def remove(self, member):
+        try:
+            answer = self.writes.write('POST', self.path('/action'), {'removeMember': [{'id': member['id']}]},
+                                       self.listener)
+        except ApiError as err:
+            if err.status != 404:  # already gone is what we wanted
+                raise
+            return
+        self.wrote = True
+        self.wait_job(answer)
+
+    def wait_job(self, answer):
+        """Poll the job a classic write answered until it ends (the shared backoff, at most wait_timeout)."""
+        job_id = (answer or {}).get('job_id') if isinstance(answer, dict) else None
+        if not (job_id and self.params['wait']):
+            return
+
+        def ended():
+            job = self.client.get(CLASSIC_JOBS % job_id) or {}
+            status = str(job.get('status') or '').upper()
+            return job if status == JOB_SUCCESS or status in JOB_FAILED else None
+
+        job = self.client.backoff(deadline=self.params['wait_timeout'], base=POLL_BASE, cap=POLL_CAP).poll(ended)
+        if job is None:
+            raise FailedAfterWrite('The classic backend was written, but its job %s did not end within wait_timeout '
+                                   '(%s s; raise it, or set wait: false)' % (job_id, self.params['wait_timeout']), {})
+        if str(job.get('status')).upper() != JOB_SUCCESS:
+            raise FailedAfterWrite('The classic backend job %s ended %s (%s: %s)' % (
+                job_id, job.get('status'), job.get('error_code'), job.get('fail_reason')), {})
+
+    def fail_after_write(self, err, result):
+        try:
+            now = self.held()
+            holds = 'listener %s holds %s' % (self.listener.get('name') or self.listener['id'], 'backend %s (server %s)' % (
+                now.get('address'), now.get('instance_id')) if now else 'no backend at %s' % self.params['address'])
+            result['members'][0].update(self.view(now) if now else {}, present=now is not None)
+        except ApiError:
+            holds = 'reading the backends back failed too'
+        result['changed'] = self.wrote
+        if self.wrote:
+            head = str(err).rstrip('.') if isinstance(err, FailedAfterWrite) else \
+                'The classic backend was written, but then: %s' % err
+            raise TaskFailed('%s. Now %s.' % (head, holds), result)
+        raise TaskFailed('%s. Nothing was written; %s.' % (err, holds), result)
+
+    def wait_health(self, result):
+        """With wait and wait_for: healthy, the member-health wait on the backend (healthy, or unmonitored when
+        the listener has no health check)."""
+        entry = result['members'][0]
+        if not (self.params['wait'] and self.params['wait_for'] == HEALTHY and entry.get('id')):
+            return
+        try:
+            members, summary = wait_healthy(self.client, self.family, self.scope, [entry['id']],
+                                            self.params['wait_timeout'], self.params['fail_fast'])
+        except _members.WaitFailed as err:
+            MemberTraffic.show_health(err.members, result)
+            raise TaskFailed(('The classic backend was written, but %s' % err) if result['changed'] else str(err),
+                             result)
+        MemberTraffic.show_health(members, result)
+        result['summary'] = summary
+
+
 def run_member_module(**module_kwargs):
     module = ElbModule(argument_spec(), bounds=MEMBER_BOUNDS, **module_kwargs)
     params = module.params
@@ -467,8 +694,9 @@ def run_member_module(**module_kwargs):
         module.ansible.fail_json(msg=' '.join(problems))
 
     def work(module):
-        return Member(family, module.client, params, check_mode=module.ansible.check_mode,
-                      diff_mode=module.ansible._diff, warn=module.ansible.warn,
-                      retries=module.settings.api_retries).run()
+        task = ClassicMember if family.name == 'v1' else Member
+        return task(family, module.client, params, check_mode=module.ansible.check_mode,
+                    diff_mode=module.ansible._diff, warn=module.ansible.warn,
+                    retries=module.settings.api_retries).run()
 
     module.run(work)

@@ -18,14 +18,18 @@ description:
   - To take a member out of traffic for a while and put it back (a rolling update on the same hosts), use
     M(hwcloud.elb.member_traffic); this module adds and removes members (blue/green, scale-out). See the
     backends guide (docs/backends.md).
-  - Classic (v1) load balancers are not supported yet - their backends are added and removed through asynchronous
-    jobs of the classic API - so O(api_version=v1) fails with a message saying so.
+  - Classic (v1) load balancers - a backend ECS of a listener (O(listener), O(address), O(server_id)) is added or
+    removed through the classic job API, each job waited for. Classic backends have no weight and no admin state,
+    so O(state=absent) removes at once (no drain) and O(state=enabled) / O(state=disabled) are refused. The classic
+    job API's bodies and job statuses come from the classic API reference and are not verified against the service
+    (marked ★ below).
 author:
   - hwcloud.elb maintainers (@hwcloud-elb)
 options:
   api_version:
     description:
-      - Which ELB family - V(v3) dedicated, V(v2) shared. V(v1) is refused (not supported yet).
+      - Which ELB family - V(v3) dedicated, V(v2) shared, V(v1) classic (O(listener), O(address), O(server_id) and
+        O(state=present) or O(state=absent) only).
     type: str
     choices: [v1, v2, v3]
     default: v3
@@ -36,19 +40,34 @@ options:
     aliases: [loadbalancer_id]
   pool:
     description:
-      - The pool (name or id) the member belongs to. Required. A name that pools of two load balancers share is
+      - The pool (name or id) the member belongs to. Required with V(v3) and V(v2); not used with V(v1). A name that pools of two load balancers share is
         refused before any write - give O(loadbalancer) too, or the pool's id.
       - With O(state=absent), a pool that does not exist means nothing to delete (a warning, no failure).
     type: str
     aliases: [pool_id]
+  listener:
+    description:
+      - V(v1) only, required there - the classic listener (name or id) whose backend this is. A name that two
+        balancers' listeners share needs O(loadbalancer) too.
+      - With O(state=absent), a listener that does not exist means nothing to delete (a warning, no failure).
+    type: str
+    aliases: [listener_id]
+  server_id:
+    description:
+      - V(v1) only - the id of the ECS behind O(address). Required with O(state=present) (★ the classic add takes
+        both C(server_id) and C(address)). A backend already at O(address) for another server is refused (a classic
+        backend cannot be changed; remove it and add it again).
+    type: str
   address:
     description:
-      - The member's IP address (IPv4 or IPv6). With O(protocol_port), identifies the member in the pool.
+      - The member's IP address (IPv4 or IPv6). With O(protocol_port), identifies the member in the pool (V(v1) -
+        alone identifies the backend of O(listener)).
       - Required unless O(members) is given.
     type: str
   protocol_port:
     description:
-      - The member's port (1-65535). Required unless O(members) is given.
+      - The member's port (1-65535). Required unless O(members) is given. Not used with V(v1) (a classic backend
+        takes its listener's C(backend_port)).
     type: int
   name:
     description:
@@ -113,12 +132,18 @@ options:
         write when the pool would fall below O(min_healthy). RV(members[].weight_before) is the weight it had.
       - V(disabled) - C(admin_state_up=false) (no traffic), after the same O(min_healthy) check, then the drain
         wait. V(enabled) - C(admin_state_up=true), then the health wait. Both need an existing member.
+      - With V(v1) (classic) - V(present) adds the backend (C(POST .../listeners/{id}/members) with
+        C([{server_id, address}]), a job) and V(absent) removes it at once after the O(min_healthy) check
+        (C(POST .../members/action), C(removeMember) with its id, a job) - classic has no weights, so no drain.
+        Each job is polled (C(GET /v1.0/{project_id}/jobs/{job_id}), the shared backoff) until C(SUCCESS), or a
+        failed status (★ C(FAIL)/C(ERROR)), at most O(wait_timeout); then the wait for ACTIVE and, for V(present),
+        the health wait. V(enabled) and V(disabled) are refused.
     type: str
     choices: [present, absent, enabled, disabled]
     default: present
   wait:
     description:
-      - Wait for the balancer to be ACTIVE after the writes, for the drain (O(state=absent), O(state=disabled))
+      - Wait for the balancer to be ACTIVE after the writes (V(v1) - first for the write's job), for the drain (O(state=absent), O(state=disabled))
         and for health (O(state=present), O(state=enabled), with O(wait_for=healthy)).
       - With V(false), O(state=absent) still writes weight V(0) before the delete, but does not wait for the drain.
     type: bool
@@ -137,6 +162,7 @@ options:
         the pool stay serving (weight above 0) and healthy or unmonitored once the task's members are out - a
         number (V(1)) or a percentage of all the pool's members, rounded up (V(50%)). The message names the pool,
         its member count, how many would leave and what to change.
+      - V(v1) - with O(state=absent), the listener's backends count (every classic backend takes traffic).
       - Default - no such check.
     type: str
   drain_timeout:
@@ -165,6 +191,8 @@ notes:
     before it is sent again, so a member is never registered twice.
   - Writes retry a 409 while the balancer is busy (PENDING) until O(wait_timeout). A failure after a write reports
     C(changed=true) and the members as read back from the service, in RV(members) and in the message.
+  - V(v1) - a lost answer to an add (or a 409) is answered by reading the listener's backends again before a
+    second add, so a backend is never added twice. The job's answer is read only for C(job_id) (★).
   - The M(hwcloud.elb.member_health_info) modules and the P(hwcloud.elb.members#inventory) inventory see the
     members this module makes with no extra setting.
 seealso:
@@ -200,6 +228,21 @@ EXAMPLES = r'''
       - {address: 192.168.0.22, protocol_port: 8080}
       - {address: 192.168.0.23, protocol_port: 8080, weight: 5}
 
+- name: Add a backend ECS to a classic (v1) listener and wait for its job and health
+  hwcloud.elb.member:
+    api_version: v1
+    listener: web-listener
+    address: 192.168.0.21
+    server_id: "{{ ecs_id }}"
+
+- name: Remove a classic backend (no drain - classic has no weights), keeping two serving
+  hwcloud.elb.member:
+    api_version: v1
+    listener: web-listener
+    address: 192.168.0.11
+    state: absent
+    min_healthy: 2
+
 - name: Take a member out administratively (kept registered)
   hwcloud.elb.member:
     pool: web-pool
@@ -228,11 +271,23 @@ members:
       description: The member's IP address.
       type: str
     protocol_port:
-      description: The member's port.
+      description: The member's port (V(v1) - its listener's C(backend_port)).
       type: int
     pool_id:
-      description: The member's pool.
+      description: The member's pool (V(v3), V(v2)).
       type: str
+    server_id:
+      description: V(v1) - the ECS behind the backend.
+      type: str
+      returned: with api_version v1
+    listener_id:
+      description: V(v1) - the backend's listener.
+      type: str
+      returned: with api_version v1
+    listener_name:
+      description: V(v1) - the listener's name.
+      type: str
+      returned: with api_version v1
     pool_name:
       description: The pool's name.
       type: str
@@ -240,7 +295,7 @@ members:
       description: The pool's load balancer.
       type: str
     weight:
-      description: The weight after the task; null once deleted.
+      description: The weight after the task; null once deleted, and always with V(v1) (no weights).
       type: int
     weight_before:
       description: The weight before the task; null when the member did not exist.

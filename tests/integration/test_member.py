@@ -10,7 +10,7 @@ import pytest
 
 from emulator.tests.backends import backends_fixture  # noqa: F401  pylint: disable=unused-import
 
-from .test_member_health import V2, V3, manual, pool_member, pool_monitor, probe
+from .test_member_health import V1, V2, V3, manual, pool_member, pool_monitor, probe
 
 SCALE = 0.2  # probes every 0.2 s (a monitor delay of 1 s)
 
@@ -219,7 +219,10 @@ def test_v2_members_list_writes_one_call_per_member(elb, run_task, backends):
 
 
 @pytest.mark.parametrize('args, expected', [
-    (dict(api_version='v1', pool='p', address='127.0.0.1', protocol_port=80), 'does not manage classic (v1)'),
+    (dict(api_version='v1', pool='p', address='127.0.0.1', protocol_port=80), 'pool, protocol_port cannot be used'),
+    (dict(api_version='v1', listener='classic-http-listener', address='127.0.0.1'), 'server_id is required'),
+    (dict(api_version='v1', listener='classic-http-listener', address='127.0.0.1', state='disabled'),
+     'classic (v1) backends have no admin state'),
     (dict(pool='demo-http-pool', address='127.0.0.1'), 'Name the member: address and protocol_port'),
     (dict(address='127.0.0.1', protocol_port=80), 'pool is required'),
     (dict(pool='demo-http-pool', address='web-1', protocol_port=80), "address is 'web-1'"),
@@ -275,3 +278,97 @@ def test_calls_for_one_and_for_100_members(elb, run_task):
     # One member: GET pools, members; POST; GET balancer (ACTIVE); one health poll. 100: the same with batch-add.
     assert figures[1] == figures[100], figures
     assert figures[1] == (dict(writes=1, gets=4), dict(writes=0, gets=3), dict(writes=2, gets=4)), figures
+
+
+# -- classic (v1): a listener's backend ECSs, added and removed through jobs ----------------------------------
+
+
+def classic_listener(elb, name='classic-http-listener'):
+    return elb.api('GET', V1 + '/listeners?name=' + name)[0]
+
+
+def classic_members(elb, listener_id):
+    return dict((m['address'], m) for m in elb.api('GET', '%s/listeners/%s/members' % (V1, listener_id)))
+
+
+def classic_writes(elb, listener_id):
+    return [(method, path.split('?')[0].split('/listeners/%s' % listener_id)[-1]) for method, path, *_r in elb.writes()]
+
+
+def test_v1_add_waits_for_its_job_and_health_and_is_idempotent(elb, run_task, backends):
+    manual(elb, scale=SCALE)
+    backend = backends.http(200)
+    listener = classic_listener(elb)
+    elb.api('POST', V1 + '/healthcheck', {'listener_id': listener['id'], 'healthcheck_protocol': 'HTTP',
+                                          'healthcheck_connect_port': backend.port, 'healthcheck_interval': 1,
+                                          'healthcheck_timeout': 1, 'healthy_threshold': 1, 'unhealthy_threshold': 2})
+    elb.admin('POST', 'config', {'probe_background': True, 'probe_time_scale': SCALE})
+    task = dict(api_version='v1', listener='classic-http-listener', address='127.0.0.1', server_id='ecs-green-1',
+                wait_timeout=60)
+    elb.reset_stats()
+    checked = run_task('member', task, check=True, diff=True)
+    assert checked['changed'] and elb.writes() == []
+    assert checked['diff']['before']['members'] == [{}]
+    assert checked['diff']['after']['members'][0]['server_id'] == 'ecs-green-1'
+    made = run_task('member', task)
+    assert made['changed'] and classic_writes(elb, listener['id']) == [('POST', '/members')]
+    assert [c for c in elb.calls(['GET']) if '/jobs/' in c[1]], elb.calls()  # the add's job was waited for
+    (member,) = made['members']
+    held = classic_members(elb, listener['id'])['127.0.0.1']
+    assert (member['id'], member['server_id'], member['protocol_port']) == (held['id'], 'ecs-green-1', 8080)
+    assert member['present'] and member['health'] == 'healthy' and made['summary']['healthy'] == 1
+
+    elb.reset_stats()
+    again = run_task('member', task)
+    assert not again['changed'] and elb.writes() == [] and again['members'][0]['id'] == member['id']
+    seen = run_task('member_health_info', dict(api_version='v1', listener='classic-http-listener'))
+    assert [(m['id'], m['health']) for m in seen['members']] == [(member['id'], 'healthy')]  # no extra setting
+
+    other = run_task('member', dict(task, server_id='ecs-other'), expect_failure=True)
+    assert 'for server ecs-green-1, not ecs-other' in other['msg'] and elb.writes() == []
+
+
+def test_v1_absent_refuses_below_min_healthy_then_removes_at_once(elb, run_task):
+    listener = classic_listener(elb)
+    elb.api('POST', '%s/listeners/%s/members' % (V1, listener['id']),
+            [{'server_id': 'ecs-old', 'address': '127.0.0.1'}, {'server_id': 'ecs-keep', 'address': '127.0.0.2'}])
+    old = classic_members(elb, listener['id'])['127.0.0.1']
+    task = dict(api_version='v1', listener='classic-http-listener', address='127.0.0.1', state='absent')
+    elb.reset_stats()
+    refused = run_task('member', dict(task, min_healthy='2'), expect_failure=True)
+    assert 'Refusing to remove 127.0.0.1' in refused['msg'] and 'Nothing was written' in refused['msg']
+    assert elb.writes() == [] and refused['members'][0]['present']
+    checked = run_task('member', dict(task, min_healthy='1'), check=True, diff=True)
+    assert checked['changed'] and elb.writes() == [] and checked['diff']['after']['members'] == [{}]
+    gone = run_task('member', dict(task, min_healthy='1'))
+    assert gone['changed'] and not gone['members'][0]['present'] and gone['members'][0]['id'] == old['id']
+    assert classic_writes(elb, listener['id']) == [('POST', '/members/action')]
+    assert list(classic_members(elb, listener['id'])) == ['127.0.0.2']
+    elb.reset_stats()
+    again = run_task('member', task)
+    assert not again['changed'] and elb.writes() == []
+
+
+def test_v1_a_lost_add_answer_is_read_back_not_added_twice(elb, run_task):
+    listener = classic_listener(elb)
+    elb.admin('POST', 'faults', {'rules': [{'method': 'POST', 'path': r'/listeners/[^/]+/members$', 'status': 502,
+                                            'times': 1, 'after_apply': True}]})
+    elb.reset_stats()
+    made = run_task('member', dict(api_version='v1', listener=listener['id'], address='127.0.0.3',
+                                   server_id='ecs-3', wait_timeout=60))
+    elb.admin('DELETE', 'faults')
+    assert made['changed'] and made['members'][0]['id'] == classic_members(elb, listener['id'])['127.0.0.3']['id']
+    assert [m for m, _p in classic_writes(elb, listener['id'])] == ['POST'], elb.calls()
+
+
+def test_v1_without_wait_no_job_is_polled_and_an_unknown_listener_is_nothing_to_remove(elb, run_task):
+    listener = classic_listener(elb)
+    elb.reset_stats()
+    made = run_task('member', dict(api_version='v1', listener='classic-http-listener', address='127.0.0.4',
+                                   server_id='ecs-4', wait=False))
+    assert made['changed'] and '127.0.0.4' in classic_members(elb, listener['id'])
+    assert not [c for c in elb.calls(['GET']) if '/jobs/' in c[1]], elb.calls()
+    elb.reset_stats()
+    nothing = run_task('member', dict(api_version='v1', listener='no-such-listener', address='127.0.0.4',
+                                      state='absent'))
+    assert not nothing['changed'] and nothing['members'] == [] and elb.writes() == []

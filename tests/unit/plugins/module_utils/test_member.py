@@ -28,8 +28,36 @@ def problems(**given):
 ONE = dict(pool='web', address='10.0.0.1', protocol_port=80)
 
 
-def test_classic_is_refused_with_the_reason():
-    assert 'does not manage classic (v1) backends yet' in problems(api_version='v1', **ONE)
+CLASSIC = dict(api_version='v1', listener='web-listener', address='10.0.0.1', server_id='srv-1')
+
+
+def test_a_whole_classic_task_has_no_problem():
+    assert problems(**CLASSIC) == ''
+    assert problems(api_version='v1', listener='web-listener', address='10.0.0.1', state='absent',
+                    min_healthy='50%') == ''
+
+
+@pytest.mark.parametrize('given, expected', [
+    (dict(CLASSIC, listener=None), 'listener is required with api_version v1'),
+    (dict(CLASSIC, server_id=None), 'server_id is required with api_version v1 and state: present'),
+    (dict(CLASSIC, state='absent'), 'server_id applies only with state: present'),
+    (dict(CLASSIC, server_id='s' * 65), 'server_id is 65 characters long; at most 64'),
+    (dict(CLASSIC, address='web-1'), "address is 'web-1'"),
+    (dict(CLASSIC, address=None), 'address is required'),
+    (dict(CLASSIC, state='disabled', server_id=None), 'classic (v1) backends have no admin state'),
+    (dict(CLASSIC, state='enabled', server_id=None), 'state enabled: classic'),
+    (dict(CLASSIC, protocol_port=80, weight=3), 'protocol_port, weight cannot be used with api_version v1'),
+    (dict(CLASSIC, pool='web'), 'pool cannot be used with api_version v1'),
+    (dict(CLASSIC, min_healthy='1'), 'min_healthy applies only with state: absent'),
+    (dict(CLASSIC, server_id=None, state='absent', min_healthy='many'), "min_healthy is 'many'"),
+])
+def test_classic_bad_input(given, expected):
+    assert expected in problems(**given)
+
+
+def test_listener_and_server_id_are_classic_only():
+    assert 'listener and server_id applies only with api_version v1' in problems(
+        listener='l', server_id='s', **ONE)
 
 
 @pytest.mark.parametrize('given, expected', [
