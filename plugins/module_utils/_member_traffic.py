@@ -72,6 +72,7 @@ def argument_spec():
         wait_timeout=dict(type='int', default=300),
         fail_fast=dict(type='bool', default=True),
         diagnose=dict(type='bool', default=False),
+        settle=dict(type='bool', default=False),
     )
 
 
@@ -115,6 +116,9 @@ def input_problems(family, params):
         elif params['state'] != SERVING or not params['wait']:
             problems.append('diagnose applies only with state: serving and wait: true (it diagnoses a failed wait '
                             'for health).')
+    if params.get('settle') and (params['state'] != SERVING or not params['wait']):
+        problems.append('settle applies only with state: serving and wait: true (it waits for health before the '
+                        'weight is written).')
     if params.get('weight') is not None and not 1 <= params['weight'] <= MAX_WEIGHT:
         problems.append('weight is %r; the weight to restore must be a whole number from 1 to %d.' % (
             params['weight'], MAX_WEIGHT))
@@ -205,14 +209,15 @@ def wait_for_drain(client, seconds):
         client.backoff(deadline=seconds, base=1.0, cap=5.0).poll(lambda: None)
 
 
-def wait_healthy(client, family, scope, ids, wait_timeout, fail_fast, settling=(), selection=None):
+def wait_healthy(client, family, scope, ids, wait_timeout, fail_fast, settling=(), selection=None, **options):
     """The member-health wait (``_members.wait_for_health``) on the members ``ids`` of an already resolved scope:
     healthy or unmonitored, each; ``selection`` adds the filters the service applies on each poll (fewer members
-    to send). Returns ``(members, summary)``; raises ``_members.WaitFailed``."""
+    to send); ``options``: wait_for_health's ``steady`` and ``seen`` (settle). Returns ``(members, summary)``;
+    raises ``_members.WaitFailed``."""
     own = copy.copy(scope)
     own.params = dict(scope.params, ids=ids, **dict((k, v) for k, v in (selection or {}).items() if v is not None))
     return _members.wait_for_health(client, family, None, wait_for=_members.HEALTHY, wait_timeout=wait_timeout,
-                                    fail_fast=fail_fast, scope=own, settling=settling)
+                                    fail_fast=fail_fast, scope=own, settling=settling, **options)
 
 
 class MemberTraffic:
@@ -231,6 +236,7 @@ class MemberTraffic:
         self.minimum = _members.parse_min_healthy(params.get('min_healthy'))
         self.batch = set(params.get('batch') or ())
         self.own = selection(params)
+        self.settled = set()  # member ids proven healthy by settle just before their write
 
     # -- reading ------------------------------------------------------------------------------------------
 
@@ -279,6 +285,8 @@ class MemberTraffic:
                     dict(result, changed=False, members=unchanged))
         if self.check_mode:
             return result
+        if changing and params['state'] == SERVING and params.get('settle') and self.family.name == 'v3':
+            self.settle(scope, changing, targets, result)
         if changing:
             self.write(scope, mine, changing, targets, result)
             if params['state'] == DRAINED and self.minimum is not None:
@@ -428,16 +436,41 @@ class MemberTraffic:
         wait_for_drain(self.client, drain_seconds([scope.parents[m['pool_id']] for m in changing],
                                                   self.params.get('drain_timeout')))
 
-    def wait_serving(self, scope, mine, targets, result):
-        """The member-health wait: healthy (or unmonitored) in every pool where it gets a weight above 0 (a
-        weight kept at 0 is not meant to serve). A v2 member put back from 0 comes back from OFFLINE."""
-        ids = [member['id'] for member in mine if targets[member['id']]]
+    def settle(self, scope, changing, targets, result):
+        """v3, before a member goes back from weight 0: the balancer probes it at weight 0 (api-notes §10), so wait
+        until every poll for the monitor's up threshold found it healthy. A restart shorter than the down threshold
+        never shows unhealthy, and the new process may still answer errors; without this the restore would give it
+        traffic at once. Unmonitored members get theirs at once. A failure here has written nothing."""
+        ids = [member['id'] for member in changing if targets[member['id']] and not member.get('weight') and
+               member['health'] != _members.UNMONITORED]
         if not ids:
             return
-        settling = [member['id'] for member in mine if not member.get('weight')]
+        try:
+            self.wait_own_health(scope, ids, result, steady=True,
+                                 seen=[member for member in changing if member['id'] in ids])
+        except (InputError, ApiError) as err:
+            for item in result['members']:
+                item['weight'] = item['weight_before']
+            result['changed'] = False
+            raise TaskFailed('Did not give traffic back to %s (settle), nothing was written: %s' % (
+                member_text([m for m in changing if m['id'] in ids]), err), result) from None
+        self.settled.update(ids)
+
+    def wait_serving(self, scope, mine, targets, result):
+        """The member-health wait: healthy (or unmonitored) in every pool where it gets a weight above 0 (a
+        weight kept at 0 is not meant to serve). A v2 member put back from 0 comes back from OFFLINE. Members that
+        settle has just proven healthy are not waited for again."""
+        ids = [member['id'] for member in mine if targets[member['id']] and member['id'] not in self.settled]
+        if not ids:
+            return
+        self.wait_own_health(scope, ids, result, settling=[member['id'] for member in mine if not member.get('weight')])
+
+    def wait_own_health(self, scope, ids, result, **options):
+        """wait_healthy on the task's own members ``ids``; the health as last read goes into ``result``, and with
+        diagnose a failed wait carries the member check's diagnosis."""
         try:
             members, summary = wait_healthy(self.client, self.family, scope, ids, self.params['wait_timeout'],
-                                            self.params['fail_fast'], settling=settling, selection=self.own)
+                                            self.params['fail_fast'], selection=self.own, **options)
         except _members.WaitFailed as err:
             self.show_health(err.members, result)
             if not self.params.get('diagnose'):

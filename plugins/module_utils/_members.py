@@ -24,7 +24,7 @@ WAIT_STATES = (HEALTHY, UNHEALTHY, 'decided')  # decided: no member checking any
 # What a wait for healthy (and min_healthy) accepts: NO_MONITOR members get traffic from the balancer (api-notes §10).
 SERVING_HEALTH = (HEALTHY, UNMONITORED)
 PAGE_SIZE = 2000  # the largest page the v3 member list serves
-DEFAULT_DELAY, DEFAULT_DOWN = 5, 3  # when a parent has no monitor: the service's usual values
+DEFAULT_DELAY, DEFAULT_DOWN, DEFAULT_UP = 5, 3, 3  # when a parent has no monitor: the service's usual values
 MIN_HEALTHY = re.compile(r'(\d{1,9})(%?)')
 
 # v3 and v2 operating_status (member lists and status trees); DISABLED is a member switched off in a tree.
@@ -150,7 +150,7 @@ class Scope:
         self.family = family
         self.params = params
         self.parents = {}       # parent id -> its record (pool or listener), for names and monitors
-        self.thresholds = None  # parent id -> (delay, down threshold), read on the first wait
+        self.thresholds = None  # parent id -> (delay, down threshold, up threshold), read on the first wait
 
     def read(self, client):
         """Every selected member, normalised, sorted by parent, address, port and id."""
@@ -207,7 +207,7 @@ class PoolMembers:
         return scope
 
     def thresholds(self, client, scope):
-        """Each pool's monitor interval and down threshold: one list call for all the monitors."""
+        """Each pool's monitor interval, down and up thresholds: one list call for all the monitors."""
         ids = [pool.get('healthmonitor_id') for pool in scope.parents.values() if pool.get('healthmonitor_id')]
         query = None if self.one_value_filters or not ids else {'id': ids}
         monitors = {}
@@ -218,7 +218,8 @@ class PoolMembers:
         timing = {}
         for pool_id, pool in scope.parents.items():
             monitor = monitors.get(pool.get('healthmonitor_id') or '') or {}
-            timing[pool_id] = (monitor.get('delay') or DEFAULT_DELAY, monitor.get('max_retries_down') or DEFAULT_DOWN)
+            timing[pool_id] = (monitor.get('delay') or DEFAULT_DELAY, monitor.get('max_retries_down') or DEFAULT_DOWN,
+                               monitor.get('max_retries') or DEFAULT_UP)
         return timing
 
     @staticmethod
@@ -346,7 +347,8 @@ class ListenerMembers:
             if listener.get('healthcheck_id'):
                 check = client.get('%s/%s' % (self.healthchecks, listener['healthcheck_id'])) or {}
             timing[listener_id] = (check.get('healthcheck_interval') or DEFAULT_DELAY,
-                                   check.get('unhealthy_threshold') or DEFAULT_DOWN)
+                                   check.get('unhealthy_threshold') or DEFAULT_DOWN,
+                                   check.get('healthy_threshold') or DEFAULT_UP)
         return timing
 
     def read(self, client, scope):
@@ -405,7 +407,7 @@ class WaitFailed(InputError):
 
 
 def wait_for_health(client, family, selection, wait_for=HEALTHY, min_healthy=None, wait_timeout=300,
-                    fail_fast=True, scope=None, settling=()):
+                    fail_fast=True, scope=None, settling=(), steady=False, seen=None):
     """Poll the selected members until ``wait_for`` holds; return ``(members, summary)`` as last read.
 
     ``wait_for`` healthy: at least ``min_healthy`` members (a count, or "N%" of the selected ones; default all)
@@ -416,6 +418,11 @@ def wait_for_health(client, family, selection, wait_for=HEALTHY, min_healthy=Non
     down threshold (``delay`` x ``max_retries_down``; twice that for the member ids in ``settling``, members just
     put back from weight 0 that v2 shows OFFLINE until checked again) ends the wait as soon as the others can no
     longer make up ``min_healthy``. ``scope``: an already resolved Scope (no second lookup of the selection).
+    ``steady`` (member_traffic's settle): a healthy member counts only once every poll for its monitor's up threshold
+    (``delay`` x ``max_retries``) has found it healthy - any other verdict starts its window again - so a backend
+    restarted faster than the down threshold is proven up, not just never marked down. Unmonitored members count
+    at once. The monitors are then read on the first poll, and the polls follow their interval from the start.
+    ``seen``: the selected members as the caller has just read them, taken as the first poll (one list call fewer).
     Raises WaitFailed (an InputError with the members) naming each member that is not as wanted, with its reason.
     """
     if wait_for not in WAIT_STATES:
@@ -429,10 +436,11 @@ def wait_for_health(client, family, selection, wait_for=HEALTHY, min_healthy=Non
     minimum = parse_min_healthy(min_healthy)
     backoff = client.backoff(deadline=wait_timeout, base=1.0, cap=float(DEFAULT_DELAY))
     first_unhealthy = {}  # member id -> when it was first seen unhealthy (reset when it is not)
-    outcome = {}
+    healthy_since = {}  # steady: member id -> when it was first seen healthy (reset when it is not)
+    outcome = {'seen': seen}
 
     def probe():
-        members = scope.read(client)
+        members = outcome.pop('seen', None) or scope.read(client)
         outcome['members'] = members
         if not members:
             raise WaitFailed('No member matches the selection (%s): there is nothing to wait for.' % _selection_text(
@@ -443,20 +451,22 @@ def wait_for_health(client, family, selection, wait_for=HEALTHY, min_healthy=Non
         if want > len(members):
             raise WaitFailed('min_healthy is %r, but only %d member(s) match the selection.' % (
                 min_healthy, len(members)), members)
+        now = client.clock()
         serving = [member for member in members if member['health'] in SERVING_HEALTH]
+        if steady:
+            for member in members:
+                if member['health'] != HEALTHY:
+                    healthy_since.pop(member['id'], None)  # unhealthy or checking: the window starts again
+            serving = [member for member in serving if steady_for(member, now)]
         if len(serving) >= want:
             return True
-        now = client.clock()
         stuck = []
         for member in members:
             if member['health'] != UNHEALTHY:
                 first_unhealthy.pop(member['id'], None)
                 continue
             since = first_unhealthy.setdefault(member['id'], now)
-            timing = scope.monitor_timing(client)  # read once, when first needed
-            # Poll at most every monitor interval (the shortest of the parents').
-            backoff.cap = float(min([delay for delay, _down in timing.values()] or [DEFAULT_DELAY]))
-            delay, down = timing.get(member.get('pool_id') or member.get('listener_id'), (DEFAULT_DELAY, DEFAULT_DOWN))
+            delay, down, _up = timing_of(member)
             if now - since >= delay * down * (2 if member['id'] in settling else 1):
                 stuck.append(member)
         if fail_fast and stuck and len(members) - len(stuck) < want:
@@ -465,12 +475,28 @@ def wait_for_health(client, family, selection, wait_for=HEALTHY, min_healthy=Non
                                                                 '; '.join(describe(m) for m in stuck)), members)
         return None
 
+    def timing_of(member):
+        timing = scope.monitor_timing(client)  # read once, when first needed
+        # Poll at most every monitor interval (the shortest of the parents').
+        backoff.cap = float(min([delay for delay, _down, _up in timing.values()] or [DEFAULT_DELAY]))
+        return timing.get(member.get('pool_id') or member.get('listener_id'), (DEFAULT_DELAY, DEFAULT_DOWN, DEFAULT_UP))
+
+    def steady_for(member, now):
+        """Whether a serving member has been seen healthy for its monitor's whole up threshold."""
+        if member['health'] == UNMONITORED:
+            return True
+        delay, _down, up = timing_of(member)
+        return now - healthy_since.setdefault(member['id'], now) >= delay * up
+
     if backoff.poll(probe) is None:
         members = outcome.get('members') or []
         if wait_for == HEALTHY:
             wrong = [member for member in members if member['health'] not in SERVING_HEALTH]
             goal = '%d of %d member(s) to be healthy (%d are)' % (needed(minimum, len(members)), len(members),
                                                                   len(members) - len(wrong))
+            if steady:
+                goal += " for their monitor's up threshold (delay x max_retries) without a break"
+                wrong = wrong or members
         else:
             wrong = [member for member in members if member['health'] != UNHEALTHY]
             goal = 'all %d member(s) to be unhealthy' % len(members)

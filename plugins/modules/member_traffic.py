@@ -137,6 +137,24 @@ options:
         call. Off by default - a diagnosis costs a POST and a few GETs per member checked.
     type: bool
     default: false
+  settle:
+    description:
+      - With O(state=serving), before a member goes back from weight 0, wait until the balancer's health check has
+        found it healthy at every poll for its monitor's up threshold (C(delay) x C(max_retries)); any other verdict
+        starts that window again. Only then is the weight written (and the usual wait for health follows, which
+        then ends at once).
+      - Why - a restart shorter than the monitor's down threshold (C(delay) x C(max_retries_down)) is never marked
+        unhealthy, so without O(settle) the member gets traffic back at once while the new process may still answer
+        errors (a 503 during its start-up).
+      - Dedicated (V(v3)) load balancers go on probing a member at weight 0, which is what makes this possible.
+        Shared (V(v2)) members show C(OFFLINE) at weight 0, so there the weight is written first and the wait for
+        health follows, as without O(settle). Members whose pool has no monitor get their weight at once.
+      - Bounded by O(wait_timeout), with O(fail_fast); when it fails nothing was written (C(changed=false)) and the
+        message names the members and their health. Costs one list call per poll (about one per monitor
+        C(delay)) plus one for the monitors. Needs O(wait=true). The P(hwcloud.elb.rolling_update#role) role turns
+        it on (C(rolling_update_settle)).
+    type: bool
+    default: false
 extends_documentation_fragment:
   - hwcloud.elb.connection
   - hwcloud.elb.attributes

@@ -156,3 +156,38 @@ def test_calls_per_task_do_not_grow_with_the_other_members(elb, run_task, web):
     # members again (min_healthy after the write). The restore: the same reads, PUT, ACTIVE, one health poll.
     assert counts[0][0] == 6, drain
     assert counts[0][1] == 6, restore
+
+
+def test_settle_writes_the_weight_only_once_the_member_stayed_healthy(elb, run_task, web):
+    """settle: the monitor's up threshold (delay 1 x max_retries 1) of healthy polls before the PUT, then no wait
+    after it; without settle the PUT follows the first member list at once."""
+    restore = dict(pool='demo-http-pool', member=web['first']['id'], state='serving', weight=7, wait_timeout=30)
+    elb.admin('POST', 'config', {'probe_background': True, 'probe_time_scale': SCALE})
+    for settle, lists_before, lists_after in ((False, 1, 1), (True, 2, 0)):
+        run_task('member_traffic', dict(restore, state='drained', weight=None, drain_timeout=0))
+        elb.reset_stats()
+        restored = run_task('member_traffic', dict(restore, settle=settle))
+        assert restored['changed'] and restored['members'][0]['health'] == 'healthy'
+        assert member_weight(elb, V3, web['pool']['id'], web['first']['id']) == 7
+        calls = calls_of(elb)
+        put = [method for method, _path in calls].index('PUT')
+        member_lists = [index for index, (_method, path) in enumerate(calls) if path.endswith('/elb/members')]
+        monitor_lists = [index for index, (_method, path) in enumerate(calls) if path.endswith('/elb/healthmonitors')]
+        assert len([index for index in member_lists if index < put]) >= lists_before, (settle, calls)
+        assert len([index for index in member_lists if index > put]) == lists_after, (settle, calls)
+        assert len(monitor_lists) == (1 if settle else 0) and all(index < put for index in monitor_lists), calls
+
+
+def test_settle_that_never_sees_the_member_healthy_writes_nothing(elb, run_task, web):
+    run_task('member_traffic', dict(pool='demo-http-pool', member=web['first']['id'], state='drained',
+                                    drain_timeout=0))
+    web['one'].status = 500
+    elb.admin('POST', 'config', {'probe_background': True, 'probe_time_scale': SCALE})
+    elb.reset_stats()
+    failed = run_task('member_traffic', dict(pool='demo-http-pool', member=web['first']['id'], state='serving',
+                                             weight=7, wait_timeout=60, settle=True), expect_failure=True)
+    assert not failed['changed'] and failed['members'][0]['weight'] == 0 and elb.writes() == []
+    assert member_weight(elb, V3, web['pool']['id'], web['first']['id']) == 0
+    assert failed['msg'].startswith('Did not give traffic back to 127.0.0.1:%d (settle), nothing was written: '
+                                    % web['one'].port)
+    assert 'RESPONSE_MISMATCH' in failed['msg'] and failed['members'][0]['health'] == 'unhealthy'

@@ -114,7 +114,14 @@ class Run:
 class Proof:
     """The balancer, its three backends and the inventory; ``run`` updates them under load."""
 
-    def __init__(self, url, workdir, family='v3'):
+    def __init__(self, url, workdir, family='v3', monitor=None, time_scale=TIME_SCALE, down=DOWN, warmup=WARMUP):
+        """``monitor``, ``time_scale``, ``down`` (the restart's closed port) and ``warmup`` (the new process's 503s),
+        in seconds, change the set-up: the settle test (tests/integration/test_settle.py) restarts faster than the
+        monitor's down threshold."""
+        self.warmup = warmup
+        self.monitor = monitor or MONITOR
+        self.time_scale = time_scale
+        self.down = down
         self.api = Api(url)
         self.url = url
         self.workdir = workdir
@@ -137,7 +144,7 @@ class Proof:
         self.close()
 
     def setup(self):
-        self.api.admin('POST', 'config', {'data_plane': True, 'probe_background': True, 'probe_time_scale': TIME_SCALE})
+        self.api.admin('POST', 'config', {'data_plane': True, 'probe_background': True, 'probe_time_scale': self.time_scale})
         lb_body = {'name': 'web-lb'}
         if self.family == 'v2':
             lb_body['vip_subnet_id'] = SUBNET
@@ -146,7 +153,7 @@ class Proof:
             'name': 'web-http', 'loadbalancer_id': balancer['id'], 'protocol': 'HTTP', 'protocol_port': 80}})['listener']
         pool = self.api.elb('POST', self.base + '/pools', {'pool': {
             'name': 'web-pool', 'listener_id': listener['id'], 'protocol': 'HTTP', 'lb_algorithm': 'ROUND_ROBIN'}})['pool']
-        self.api.elb('POST', self.base + '/healthmonitors', {'healthmonitor': dict(MONITOR, pool_id=pool['id'])})
+        self.api.elb('POST', self.base + '/healthmonitors', {'healthmonitor': dict(self.monitor, pool_id=pool['id'])})
         for name in HOSTS:
             app_dir = os.path.join(self.workdir, name)
             os.makedirs(app_dir, exist_ok=True)
@@ -154,7 +161,7 @@ class Proof:
             settings = rolling_backend.spawn(state, {'name': name, 'port': 0, 'warmup': 0, 'slow': 0.5,
                                                      'lifetime': 900, 'release_file': os.path.join(app_dir, 'release')})
             # Restarts (the update) get the 1 s warm-up; the first start is ready at once.
-            rolling_backend.write_state(state, dict(settings, warmup=WARMUP))
+            rolling_backend.write_state(state, dict(settings, warmup=self.warmup))
             body = {'name': name, 'address': '127.0.0.1', 'protocol_port': settings['port'], 'weight': WEIGHTS[name]}
             if self.family == 'v2':
                 body['subnet_id'] = SUBNET  # required on v2
@@ -205,14 +212,15 @@ class Proof:
 
     # -- the run ------------------------------------------------------------------------------------------------
 
-    def inventory(self, release='2.0'):
+    def inventory(self, release='2.0', group_vars=None):
         lines = ['[web]']
         for name, host in self.hosts.items():
-            restart = '%s %s restart --state %s --down %s' % (sys.executable, rolling_backend.__file__, host['state'], DOWN)
+            restart = '%s %s restart --state %s --down %s' % (sys.executable, rolling_backend.__file__, host['state'], self.down)
             lines.append('%s ansible_host=127.0.0.1 app_port=%d app_dir=%s app_release=%s rolling_update_state_dir=%s '
                          'app_restart_command="%s"' % (name, host['port'], host['dir'], release, host['dir'], restart))
         lines += ['', '[web:vars]', 'rolling_update_api_version=%s' % self.family,
                   'rolling_update_drain_timeout=%d' % DRAIN_WAIT]
+        lines += ['%s=%s' % item for item in sorted((group_vars or {}).items())]
         return '\n'.join(lines) + '\n'
 
     def control_playbook(self):
@@ -228,9 +236,10 @@ class Proof:
             yaml.safe_dump(plays, handle, sort_keys=False)
         return path
 
-    def run(self, runner=None, serial=1, control=False, faults=False, rate=RATE):
+    def run(self, runner=None, serial=1, control=False, faults=False, rate=RATE, group_vars=None):
         """Update every host under load; ``runner(playbook, inventory_text, extra_vars)`` runs ansible-playbook
-        and returns an object with ``returncode`` and ``output`` (default: ``run_playbook`` below)."""
+        and returns an object with ``returncode`` and ``output`` (default: ``run_playbook`` below). ``group_vars``:
+        more variables of group web (the role's, such as rolling_update_settle)."""
         runner = runner or (lambda *args: run_playbook(*args, env=dict(os.environ, **connection_env(self.url))))
         playbook = self.control_playbook() if control else EXAMPLE
         self.api.admin('POST', 'stats/reset')
@@ -250,7 +259,7 @@ class Proof:
         try:
             with client:
                 sampler.start()
-                outcome = runner(playbook, self.inventory(), {'web_serial': serial})
+                outcome = runner(playbook, self.inventory(group_vars=group_vars), {'web_serial': serial})
                 seconds = time.monotonic() - began
                 time.sleep(0.5)  # the requests sent as the play ended still count
         finally:

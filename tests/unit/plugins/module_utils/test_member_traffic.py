@@ -200,3 +200,81 @@ def test_a_drain_the_pool_allows_after_the_write_is_kept():
     task = drain_task()
     task.hold_min_healthy(Reads([dict(mine, weight=0), other]), [mine], [mine], {'a': 0}, drain_result(mine))
     assert task.written == []
+
+
+class ClockScope:
+    """A resolved scope whose member's health follows ``health(now)`` on the task's fake clock; a monitor with delay
+    1 and up threshold 2 (a 2 s window), down threshold 3."""
+
+    def __init__(self, client, health, weight=0):
+        self.client, self.health, self.weight = client, health, weight
+        self.reads = []  # the times of the reads, shared with the copies the task narrows
+        self.params, self.parents = {}, {'p1': {'id': 'p1', 'name': 'web'}}
+
+    def read(self, client):
+        self.reads.append(client.now)
+        return [dict(member('m1', weight=self.weight, health=self.health(client.now)), pool_name='web')]
+
+    @staticmethod
+    def monitor_timing(_client):
+        return {'p1': (1, 3, 2)}
+
+
+def restore(health, api_version='v3', **given):
+    """Run a restore of m1 (weight 0 -> 5) with settle; return the task, its scope and the times of its writes."""
+    client = FakeClient()
+    task = _member_traffic.MemberTraffic(FAMILIES[api_version], client, params(
+        api_version=api_version, state='serving', address='10.0.0.1', pool='web', weight=5, **given))
+    scope = ClockScope(client, health)
+    task.resolve = lambda: scope
+    task.written = []
+    task.write = lambda _scope, _mine, changing, targets, _result: task.written.append(
+        (client.now, [(m['id'], targets[m['id']]) for m in changing]))
+    task.wait_serving = lambda *args: None
+    return task, scope
+
+
+def test_settle_writes_the_weight_only_after_one_up_threshold_of_healthy_polls():
+    """The gap it closes: a restart shorter than the down threshold stays healthy; without settle the weight is
+    written at once, with it only once every poll for delay 1 x up 2 = 2 s has found the member healthy."""
+    task, scope = restore(lambda now: 'healthy', settle=False)
+    task.run()
+    assert task.written == [(0, [('m1', 5)])]
+    task, scope = restore(lambda now: 'healthy', settle=True)
+    result = task.run()
+    (when, written), = task.written
+    assert written == [('m1', 5)] and 2 <= when < 3 and result['changed'] is True
+    assert scope.reads == [0, 1, 2]  # the task's read is the first poll, then one list call per poll
+
+
+def test_settle_starts_the_window_again_after_a_checking_verdict():
+    task, _scope = restore(lambda now: 'checking' if 1 <= now < 2 else 'healthy', settle=True)
+    task.run()
+    (when, _written), = task.written
+    assert when >= 4  # healthy again from 2 s at the earliest: the window ends 2 s later, at the next poll
+
+
+def test_settle_that_times_out_writes_nothing_and_says_so():
+    task, _scope = restore(lambda now: 'healthy' if now % 2 < 1 else 'checking', settle=True, wait_timeout=20)
+    with pytest.raises(_member_traffic.TaskFailed) as failure:
+        task.run()
+    assert task.written == [] and task.client.now == pytest.approx(20)
+    result = failure.value.result
+    assert result['changed'] is False and [item['weight'] for item in result['members']] == [0]
+    assert str(failure.value).startswith('Did not give traffic back to 10.0.0.1:80 (settle), nothing was written: '
+                                         'Timed out after 20 s')
+
+
+@pytest.mark.parametrize('api_version, health', [('v2', 'unhealthy'), ('v3', 'unmonitored')])
+def test_settle_writes_at_once_on_shared_balancers_and_for_unmonitored_members(api_version, health):
+    """v2 shows a member at weight 0 OFFLINE (nothing to prove before the write); no monitor, nothing to wait for."""
+    task, scope = restore(lambda now: health, api_version=api_version, settle=True)
+    task.run()
+    assert task.written == [(0, [('m1', 5)])] and len(scope.reads) == 1
+
+
+def test_settle_is_refused_where_it_cannot_apply():
+    assert 'settle applies only with state: serving and wait: true' in problems(
+        pool='web', address='10.0.0.1', state='drained', settle=True)
+    assert 'settle applies only' in problems(pool='web', address='10.0.0.1', state='serving', wait=False, settle=True)
+    assert problems(pool='web', address='10.0.0.1', state='serving', settle=True) == ''

@@ -21,8 +21,8 @@ class ScriptedReader:
     parent_option = 'pool'
     options = _members.SELECTION_OPTIONS
 
-    def __init__(self, client, script, delay=2, down=3):
-        self.client, self.script, self.timing, self.reads = client, script, (delay, down), 0
+    def __init__(self, client, script, delay=2, down=3, up=2):
+        self.client, self.script, self.timing, self.reads = client, script, (delay, down, up), 0
 
     def resolve(self, client, family, params):
         scope = _members.Scope(self, family, params)
@@ -162,3 +162,27 @@ def test_a_member_put_back_from_weight_0_gets_twice_the_down_threshold():
     assert summary['healthy'] == 2 and client.now >= 9
     err, client, _reader = wait(lambda now: [('a', 'healthy'), ('b', 'unhealthy')], wait_timeout=300, settling=['b'])
     assert isinstance(err, InputError) and 12 <= client.now < 24
+
+
+def test_steady_waits_one_up_threshold_of_healthy_polls():
+    """settle: delay 2 x up 2 = 4 s of healthy polls; healthy from the start, so the wait ends at the first poll 4 s
+    or more after the first one, having read the monitors once."""
+    (members, _summary), client, reader = wait(lambda now: [('a', 'healthy')], steady=True)
+    assert members[0]['health'] == 'healthy' and 4 <= client.now < 6
+    assert reader.reads >= 3  # one list call per poll, never one that ends the window early
+
+
+def test_steady_starts_the_window_again_after_any_other_verdict():
+    # Polls at 0, 1, 3, 5, 7, 9 s (pauses 1, then the monitor's delay 2): checking at 3 s restarts the window.
+    (members, _summary), client, _reader = wait(lambda now: [('a', 'checking' if 2 <= now < 4 else 'healthy')],
+                                                steady=True)
+    assert members[0]['health'] == 'healthy' and client.now == pytest.approx(9)
+
+
+def test_steady_counts_unmonitored_members_at_once_and_times_out_naming_the_window():
+    (_members_read, _summary), client, _reader = wait(lambda now: [('a', 'unmonitored')], steady=True)
+    assert client.now == 0
+    err, client, _reader = wait(lambda now: [('a', 'unhealthy' if int(now) % 4 == 3 else 'healthy')], steady=True,
+                                wait_timeout=20, fail_fast=False)
+    assert "Timed out after 20 s waiting for 1 of 1 member(s) to be healthy (1 are) for their monitor's up " \
+           "threshold" in str(err), str(err)
