@@ -247,7 +247,7 @@ def test_check_mode_and_diff_are_exactly_what_the_run_does(elb, run_task):
     assert len(monitors(elb)) == 3
 
 
-def test_inputs_that_cannot_work_fail_before_any_call(elb, run_task):
+def test_inputs_that_cannot_work_fail_before_any_call(elb, refusal):
     cases = [
         (dict(config=[dict(HTTP, listener='x')]), "config item 1: listener is not for a v3 health check"),
         (dict(api_version='v1', config=[dict(pool='demo-http-pool', healthcheck_protocol='TCP')]),
@@ -261,8 +261,8 @@ def test_inputs_that_cannot_work_fail_before_any_call(elb, run_task):
         (dict(state='gathered', scope=['no-such-lb']), "scope is 'no-such-lb'; no load balancer has that id or name."),
         (dict(max_parallel=0), 'max_parallel is 0; it must be a whole number from 1 to 32.'),
     ]
-    for args, message in cases:
-        failed = run_task('healthmonitors', args, expect_failure=True)
+    for index, (args, message) in enumerate(cases):
+        failed = refusal('healthmonitors', args, end_to_end=index == 0)
         assert message in failed['msg'], (args, failed['msg'])
     assert elb.writes() == []
 
