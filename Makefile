@@ -51,8 +51,13 @@ units: stage
 emulator-tests: venv
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/emulator/tests
 
+# pytest-xdist: TEST_WORKERS processes (default: one per core), each with its own emulator (the session-scoped
+# fixture in tests/integration/conftest.py); worksteal evens out the long tests. TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
+XDIST = -n $(TEST_WORKERS) --dist worksteal
+
 integration: stage
-	cd $(COLLECTION) && PYTHONPATH=$(BUILD) $(CURDIR)/$(BIN)/python -m pytest -q -p no:cacheprovider tests/integration
+	cd $(COLLECTION) && PYTHONPATH=$(BUILD) $(CURDIR)/$(BIN)/python -m pytest -q -p no:cacheprovider $(XDIST) tests/integration
 
 # The documentation, the way Ansible collections publish it (tests/utils/docsite.py). `make docs` writes the
 # pages the repository's web view shows: one per module, role and plugin and their index in docs/plugins/
