@@ -48,13 +48,14 @@ sanity: stage
 units: stage
 	cd $(COLLECTION) && PYTHONPATH=$(BUILD) $(CURDIR)/$(BIN)/python -m pytest -q -p no:cacheprovider tests/unit
 
-emulator-tests: venv
-	$(BIN)/python -m pytest -q -p no:cacheprovider tests/emulator/tests
-
 # pytest-xdist: TEST_WORKERS processes (default: one per core), each with its own emulator (the session-scoped
-# fixture in tests/integration/conftest.py); worksteal evens out the long tests. TEST_WORKERS=0 runs in one process.
+# fixtures of tests/integration/conftest.py and tests/emulator/tests/conftest.py); worksteal evens out the long
+# tests. TEST_WORKERS=0 runs in one process.
 TEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 XDIST = -n $(TEST_WORKERS) --dist worksteal
+
+emulator-tests: venv
+	$(BIN)/python -m pytest -q -p no:cacheprovider $(XDIST) tests/emulator/tests
 
 integration: stage
 	cd $(COLLECTION) && PYTHONPATH=$(BUILD) $(CURDIR)/$(BIN)/python -m pytest -q -p no:cacheprovider $(XDIST) tests/integration
