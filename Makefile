@@ -132,16 +132,16 @@ FLOOR_TESTS := tests/integration/test_secret_options.py tests/integration/test_r
 	tests/integration/test_pool_monitors.py
 .PHONY: floor mutation
 
-$(FLOOR_VENV)/.installed:
+$(FLOOR_VENV)/.installed: tests/requirements-floor.txt
 	@test -n "$(FLOOR_PYTHON)" || { echo "make floor needs Python 3.10, 3.11 or 3.12 (ansible-core 2.16); set FLOOR_PYTHON"; exit 1; }
 	$(FLOOR_PYTHON) -m venv $(FLOOR_VENV)
 	$(FLOOR_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(FLOOR_VENV)/bin/python -m pip install --quiet 'ansible-core==2.16.*' requests pytest pyyaml
+	$(FLOOR_VENV)/bin/python -m pip install --quiet -r tests/requirements-floor.txt
 	$(FLOOR_VENV)/bin/ansible --version | sed -n 1p
 	touch $@
 
 floor: stage $(FLOOR_VENV)/.installed
-	cd $(COLLECTION) && PYTHONPATH=$(BUILD) $(FLOOR_VENV)/bin/python -m pytest -q -p no:cacheprovider $(FLOOR_TESTS) \
+	cd $(COLLECTION) && PYTHONPATH=$(BUILD) $(FLOOR_VENV)/bin/python -m pytest -q -p no:cacheprovider $(XDIST) $(FLOOR_TESTS) \
 		-k 'secret or create_by_name or module_defaults'
 
 # Mutation testing of plugins/module_utils (not part of make test; about 25 minutes): see docs/testing.md.
