@@ -5,28 +5,34 @@
 from __future__ import annotations
 
 import calls_bench
+import checks_bench
 import dataplane_bench
 import resource_bench
+import rolling_bench
 
-# Not measured by make bench: the figures come from tests/integration/test_member_traffic.py (issue 19).
+# Not measured by make bench: the figures come from tests/integration/test_rolling_update.py and test_member_traffic.py
+# (issues 19, 26); the rolling section (benchmarks/rolling_bench.py) measures the calls of whole runs.
 ROLLING_UPDATE_CALLS = (
     '## Calls per host of a rolling update\n'
     '\n'
     "The `rolling_update` role on a dedicated (v3) balancer whose pool holds the host's member, measured in\n"
-    '`tests/integration/test_member_traffic.py` (`test_calls_per_task_do_not_grow_with_the_other_members`, which\n'
+    '`tests/integration/test_rolling_update.py` (`test_drain_and_restore_cost_at_most_10_gets_and_2_writes_per_pool`)\n'
+    'and `tests/integration/test_member_traffic.py` (`test_calls_per_task_do_not_grow_with_the_other_members`, which\n'
     'also checks that six more members in the pool change none of these numbers). No call is made per other member:\n'
-    "members are read with the project-wide member list, filtered by balancer (and address for the host's own).\n"
+    "members are read with the project-wide member list, filtered by balancer; one read gives the host's own members\n"
+    'and the rest of each pool (for `min_healthy`).\n'
     '\n'
     '| step | writes | GETs |\n'
     '| --- | --- | --- |\n'
-    '| drain, check mode (weights to save, `min_healthy`) | 0 | 6: balancer, pools, members; again for the rest of the pool |\n'
-    '| drain | 1 per pool holding the host | 6, plus 1 for the balancer to be ACTIVE |\n'
-    '| restore, with the wait for health | 1 per pool holding the host | 3, 1 for ACTIVE, 4 to start the wait '
-    '(balancer, pools, monitors, members), then 1 per poll |\n'
+    '| drain | 1 per pool holding the host | 5: balancer, pools, members; 1 for the balancer to be ACTIVE; the members '
+    'again (`min_healthy` after the write) |\n'
+    '| restore, with the wait for health | 1 per pool holding the host | 5: balancer, pools, members; 1 for ACTIVE; then '
+    '1 member list call per poll (the monitors are read once, only if a member is seen unhealthy) |\n'
     '\n'
-    '21 GETs and 2 writes per pool per host, plus one member list call per poll while the host comes back (the\n'
-    "polls follow the monitor's interval). v2 reads each balancer's status tree per poll and each pool's member list\n"
-    'once per task instead of the project-wide list.\n'
+    '10 GETs and 2 writes per pool per host when the host is healthy at the first poll (issue 26; 21 GETs before),\n'
+    'plus one member list call per further poll while the host comes back (the polls follow the monitor\'s interval).\n'
+    'v2 reads each balancer\'s status tree per poll and each pool\'s member list once per task instead of the\n'
+    'project-wide list.\n'
 )
 
 
@@ -105,8 +111,12 @@ def summary_rows(results):
                              '; re-run %.0f ms' % row['rerun']['per_pool_ms'] if 'rerun' in row else ''), '', ''))
     if sections.get('resource'):
         rows.extend(resource_bench.summary_rows(sections['resource']))
+    if sections.get('rolling'):
+        rows.extend(rolling_bench.summary_rows(sections['rolling']))
     if sections.get('dataplane'):
         rows.extend(dataplane_bench.summary_rows(sections['dataplane']))
+    if sections.get('checks'):
+        rows.extend(checks_bench.summary_rows(sections['checks']))
     peer = sections.get('peer')
     if peer and 'unavailable' not in peer:
         table = peer['table']
@@ -189,7 +199,7 @@ def document(results):
         '.venv/bin/python benchmarks/run.py --rerun   # also time a no-op re-run of the role over the 200 pools\n'
         '```\n' % env.get('total_seconds', 0))
     add('Each section also runs alone (`calls_bench.py`, `floor_bench.py`, `startup_profile.py`, '
-        '`scale_bench.py`, `peer_bench.py`, `info_bench.py`, `resource_bench.py`, all under `benchmarks/`, each with `--help`).\n')
+        '`scale_bench.py`, `peer_bench.py`, `info_bench.py`, `resource_bench.py`, `rolling_bench.py`, all under `benchmarks/`, each with `--help`).\n')
     add('Everything is made under `build/bench/`: a staged copy of the collection of its own (so a concurrent '
         '`make stage` cannot pull it away), the peer\'s virtual environment and collection, the raw figures '
         '(`build/bench/results.json`). Each section starts its own emulator on a free loopback port. Timings come '
@@ -226,10 +236,11 @@ def document(results):
             'marker on every page); for classic (v1) listeners, which have no list call for health checks, one GET per '
             'listener that has a check.\n')
         if calls.get('roles'):
-            add('The roles first run the module in check mode on every target (its reads, no write), so that one bad '
-                'target fails the role before any write, then run it again only on the targets that would change: a '
-                'no-op re-run costs the check\'s reads alone, a creating run adds the check\'s pool read to each '
-                'create, and a delete the check\'s pool and monitor reads to each delete.\n')
+            add('The roles run one `hwcloud.elb.healthmonitors` task for all their targets (one more for the targets '
+                'of state absent): it reads the pools and the monitors by list calls, checks every target before any '
+                'write, and writes only what differs, then reads each balancer it wrote once, to see it ACTIVE. A '
+                'no-op re-run costs the two list calls whatever the number of targets; the per-pool figures above '
+                'shrink as the targets grow.\n')
     if floor:
         per = floor['per_task']
         add('## Task cost against the floor\n')
@@ -354,11 +365,12 @@ def document(results):
                     roles[-1]['create']['per_pool_ms'] / roles[0]['create']['per_pool_ms'], role_growth,
                     ', within the noise' if abs(role_growth - 1) < 0.15 else '',
                     '' if roles[0]['role'] else ' (The role was not in the checkout: the same module loop was timed.)'))
-        add('Time per pool is what two tasks of Ansible cost (see the floor above): a creating run of the role checks '
-            'each pool in check mode, then writes it, so 200 pools take 400 task times (a no-op re-run, 200). '
-            'Running the role from 1,000 to 10,000 *target* pools '
-            'would only multiply that (about %.0f minutes per 1,000 pools here), so the growth measured is that of '
-            'the project the pools live in.\n' % (roles[0]['create']['per_pool_ms'] * 1000 / 60000.0))
+        add('The role is one `hwcloud.elb.healthmonitors` task for all its targets: its time per pool is that of '
+            'the writes (a create each, one after another on a balancer, each setting it PENDING for a moment) and '
+            'of the list calls, shared by every pool; running it over 1,000 to 10,000 *target* pools takes about '
+            '%.0f s per 1,000 pools here. The growth measured is that of the project the pools live in; '
+            '[scale](scale.md) says how to spread many balancers over forks and execution nodes.\n' % (
+                roles[0]['create']['per_pool_ms']))
     if peer:
         add('## A peer, side by side: openstack.cloud.lb_health_monitor\n')
         if 'unavailable' in peer:
@@ -416,6 +428,8 @@ def document(results):
                 '`wait: false`; ours waits for the balancer, which has the field.\n' % (
                     probe['seconds'], probe['gets'], probe['message'][:160]))
     add(ROLLING_UPDATE_CALLS)
+    if s.get('rolling'):
+        add(rolling_bench.markdown(s['rolling']))
     add('## What was left out, and why\n')
     add('- The role is timed over 200 pools, not over 1,000 to 10,000 of them: each pool is one or two Ansible tasks '
         '(each about the floor\'s time), so 10,000 would take over an hour; the growth measured is that of the '
@@ -428,6 +442,8 @@ def document(results):
     add('')
     if s.get('resource'):
         add(resource_bench.markdown(s['resource']))
+    if s.get('checks'):
+        add(checks_bench.markdown(s['checks']))
     return '\n'.join(parts)
 
 

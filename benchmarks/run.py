@@ -3,8 +3,8 @@
 """`make bench`: every benchmark in turn, a summary table on stdout, and docs/performance.md rewritten with the
 method and the figures. Prints figures; asserts nothing about time (it fails only when a benchmark cannot run).
 
-  .venv/bin/python benchmarks/run.py [--only calls,floor,profile,scale,peer,resource,dataplane] [--no-doc] [--pools 200]
-                                    [--rerun] [--doc-only]
+  .venv/bin/python benchmarks/run.py [--only calls,floor,profile,scale,peer,resource,dataplane,rolling,checks,balancers]
+                                    [--no-doc] [--pools 200] [--rerun] [--doc-only]
   --only members runs the emulator prober benchmark (benchmarks/members_bench.py); it is not in the default set.
 """
 
@@ -20,18 +20,21 @@ import time
 import traceback
 
 import _bench
+import balancers_bench
 import calls_bench
+import checks_bench
 import dataplane_bench
 import floor_bench
 import members_bench
 import peer_bench
 import report_doc
 import resource_bench
+import rolling_bench
 import scale_bench
 import startup_profile
 from _emulator import emulator
 
-SECTIONS = ('calls', 'floor', 'profile', 'scale', 'peer', 'resource', 'dataplane')
+SECTIONS = ('calls', 'floor', 'profile', 'scale', 'peer', 'resource', 'dataplane', 'rolling', 'checks', 'balancers')
 
 
 def environment():
@@ -80,6 +83,19 @@ def run_section(name, args, log):
     if name == 'dataplane':  # the emulator's data plane: requests/s through a listener, added latency per request
         result = dataplane_bench.measure(args.dataplane_requests, args.dataplane_clients)
         return result, dataplane_bench.report(result)
+    if name == 'checks':  # hwcloud.elb.member_check: its calls on loopback backends
+        with emulator() as url:
+            result = checks_bench.measure(url)
+        return result, checks_bench.report(result)
+    if name == 'rolling':  # rolling updates under load through the emulator's data plane (issue 26)
+        result = rolling_bench.measure()
+        return result, rolling_bench.report(result)
+    if name == 'balancers':  # many balancers as inventory hosts: its figures go to docs/scale.md
+        result = balancers_bench.measure()
+        text = balancers_bench.report(result)
+        if not args.no_doc:
+            balancers_bench.write_doc(text)
+        return result, text
     if name == 'members':  # opt-in (--only members): the emulator's prober, not the collection; not in the doc
         result = members_bench.measure()
         return result, members_bench.report(result)

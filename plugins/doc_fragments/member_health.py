@@ -52,16 +52,20 @@ options:
   wait_for:
     description:
       - Wait until the selected members are V(healthy) (at least O(min_healthy) of them) or all V(unhealthy),
+        or until the health check has V(decided) on each (none is V(checking) any more, whatever it decided),
         then return them. Without it the health is read once.
       - Each poll is one list call per load balancer (v1 - per listener), never one per member; polls follow
         the monitor's interval (C(delay)) with jittered backoff.
-      - Fails after O(wait_timeout) seconds, naming each member that is not as wanted with its reason.
+      - V(healthy) counts V(unmonitored) members (a pool without a health check) as healthy at once - the
+        balancer sends them traffic.
+      - Fails after O(wait_timeout) seconds, naming each member that is not as wanted with its reason; the
+        failure still returns the members and the summary as last read.
     type: str
-    choices: [healthy, unhealthy]
+    choices: [healthy, unhealthy, decided]
   min_healthy:
     description:
-      - With O(wait_for=healthy), how many of the selected members must be healthy - a number (V(2)) or a
-        percentage of the selected members (V(50%), rounded up). Defaults to all of them.
+      - With O(wait_for=healthy), how many of the selected members must be healthy (or unmonitored) - a number
+        (V(2)) or a percentage of the selected members (V(50%), rounded up). Defaults to all of them.
     type: str
   wait_timeout:
     description:
@@ -76,6 +80,15 @@ options:
         each such member with its reason.
     type: bool
     default: true
+  diagnose:
+    description:
+      - With O(wait_for=healthy), when the wait fails, run the dedicated load balancer's member check (as
+        M(hwcloud.elb.member_check) does) for each member that is not healthy - at most 5, waiting at most 60 s
+        for the checks - and add its plain summary with the fix to the failure message and RV(diagnosis).
+      - V(v3) only - shared (v2) and classic (v1) load balancers have no member check job, so V(true) fails there
+        before any call. Off by default - a diagnosis costs a POST and a few GETs per member checked.
+    type: bool
+    default: false
 notes:
   - "Health is normalised across the families - V(healthy), V(unhealthy), V(checking) (not decided yet),
     V(unmonitored) (no health check, or the member is switched off) and V(unknown); the service's own value is

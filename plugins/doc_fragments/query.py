@@ -27,8 +27,11 @@ options:
     type: str
   loadbalancer:
     description:
-      - Only the health checks of this classic load balancer's listeners (name or id). V(v1) only.
-      - With O(listener), narrows a listener name to this balancer.
+      - Only the health checks of this load balancer (name or id) - of its pools (V(v3), V(v2); a name shared by
+        several balancers selects all of them, an unknown balancer gives an empty list), or of its listeners
+        (V(v1)).
+      - With O(pool), only that pool's monitor if the pool belongs to this balancer; with O(listener) (V(v1)),
+        narrows a listener name to this balancer.
     type: str
   id:
     description:

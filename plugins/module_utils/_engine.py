@@ -26,10 +26,85 @@ class FailedAfterWrite(Exception):
         self.result = result
 
 
+def is_busy_conflict(err):
+    """A 409 whose message says the balancer is busy (PENDING_*): whatever a later status read shows, the write was
+    refused only because of the moment, so it is tried again (★ the service's wording: "... in PENDING_UPDATE ...")."""
+    return err.status == 409 and 'PENDING' in (err.message or '').upper()
+
+
+class BalancerWrites:
+    """The one write path of monitors and members: a write, its 409 while the balancer is busy, and the wait for
+    ACTIVE after it. Used by composition (``Reconciler.writes``, ``MemberTraffic.writes``).
+
+    A 409 is retried until ``wait_timeout`` when its message says the balancer is PENDING, or when a status read
+    says so; a status read that fails (throttled past ``api_retries``, no answer) never turns the 409 into a
+    conflict: the write is tried again. Only a 409 on a balancer read ACTIVE is a real conflict, raised at once.
+    Every message names ``wait_timeout``, the option that bounds these waits."""
+
+    def __init__(self, family, client, wait=True, wait_timeout=0, written='The health check'):
+        self.family = family
+        self.client = client
+        self.wait = wait
+        self.wait_timeout = wait_timeout or 0
+        self.written = written  # what a FailedAfterWrite message says was written
+
+    def write(self, method, path, body, parent):
+        """One write; a 409 while the balancer is busy is retried until ``wait_timeout``."""
+        busy = self.client.backoff(deadline=self.wait_timeout, base=POLL_BASE, cap=POLL_CAP)
+        while True:
+            try:
+                return self.client.request(method, path, body=body)
+            except ApiError as err:
+                if err.status != 409:
+                    raise
+                if not is_busy_conflict(err):
+                    try:
+                        status = self.loadbalancer_status(parent)
+                    except ApiError:
+                        status = 'UNKNOWN'  # no answer about the balancer: not a proof of a conflict
+                    if not (status.startswith('PENDING') or status == 'UNKNOWN'):
+                        err.hint = ('load balancer %s is %s, so this is a real conflict, not a busy balancer'
+                                    % (self.family.parent.loadbalancer_id(parent), status))
+                        raise
+                if busy.exhausted():
+                    err.hint = ('the load balancer stayed busy (PENDING) for all of wait_timeout (%s s): raise '
+                                'wait_timeout' % self.wait_timeout)
+                    raise
+                busy.pause()
+
+    def loadbalancer_status(self, parent):
+        ident = self.family.parent.loadbalancer_id(parent)
+        return self.family.loadbalancer.status(self.client, ident) if ident else 'ACTIVE'
+
+    def wait_active(self, parent, written):
+        """After a write, wait (if asked) until the balancer is ACTIVE again, at most ``wait_timeout``.
+
+        ``written`` is the result of the write: a failure here says the write happened (``FailedAfterWrite``)."""
+        if not self.wait:
+            return
+        ident = self.family.parent.loadbalancer_id(parent)
+        try:
+            status = self.client.backoff(deadline=self.wait_timeout, base=POLL_BASE, cap=POLL_CAP).poll(
+                lambda: self._settled(ident))
+        except ApiError as err:
+            raise FailedAfterWrite('%s was written, but reading load balancer %s while waiting for it '
+                                   'to become ACTIVE failed: %s' % (self.written, ident, err), written)
+        if status == 'ACTIVE':
+            return
+        if status == 'ERROR':
+            why = 'is ERROR'
+        else:
+            why = 'did not become ACTIVE within wait_timeout (%s s; raise it, or set wait: false)' % self.wait_timeout
+        raise FailedAfterWrite('%s was written, but load balancer %s %s.' % (self.written, ident, why), written)
+
+    def _settled(self, ident):
+        """The balancer's status once it is ACTIVE or ERROR, else None (keep polling)."""
+        status = self.family.loadbalancer.status(self.client, ident) if ident else 'ACTIVE'
+        return status if status in ('ACTIVE', 'ERROR') else None
+
+
 class Reconciler:
     """Brings one monitor to the state a task asks for; ``run`` returns the module result."""
-
-    written = 'The health check'  # what a FailedAfterWrite message says was written (member_traffic: weights)
 
     def __init__(self, family, client, params, check_mode=False, diff_mode=False, warn=None, retries=0):
         self.family = family
@@ -41,6 +116,7 @@ class Reconciler:
         self.retries = retries  # how often a create whose answer was lost may be tried again
         self.wait = params.get('wait', True)
         self.wait_timeout = params.get('wait_timeout') or 0
+        self.writes = BalancerWrites(family, client, wait=self.wait, wait_timeout=self.wait_timeout)
 
     # -- reads ------------------------------------------------------------------------------------
 
@@ -152,53 +228,20 @@ class Reconciler:
                 self.wait_active(parent, self.result(True, None, before=current, after={}))
         return self.result(True, None, before=current, after={})
 
-    # -- writing and waiting ----------------------------------------------------------------------
+    # -- writing and waiting (the shared BalancerWrites) --------------------------------------------
 
     def write(self, method, path, body, parent):
-        """One write; a 409 while the balancer is PENDING_* is retried until ``wait_timeout``."""
-        busy = self.client.backoff(deadline=self.wait_timeout, base=POLL_BASE, cap=POLL_CAP)
-        while True:
-            try:
-                return self.client.request(method, path, body=body)
-            except ApiError as err:
-                # A 409 on an ACTIVE balancer is a real conflict (another writer, a quota): never retried.
-                if err.status != 409 or busy.exhausted() or not self.loadbalancer_status(parent).startswith('PENDING'):
-                    raise
-                busy.pause()
+        return self.writes.write(method, path, body, parent)
 
     def read_loadbalancer(self, parent):
         ident = self.family.parent.loadbalancer_id(parent)
         return self.family.loadbalancer.read(self.client, ident) if ident else None
 
     def loadbalancer_status(self, parent):
-        ident = self.family.parent.loadbalancer_id(parent)
-        return self.family.loadbalancer.status(self.client, ident) if ident else 'ACTIVE'
+        return self.writes.loadbalancer_status(parent)
 
     def wait_active(self, parent, written):
-        """After a write, wait (if asked) until the balancer is ACTIVE again, at most ``wait_timeout``.
-
-        ``written`` is the result of the write: a failure here says the write happened (``FailedAfterWrite``)."""
-        if not self.wait:
-            return
-        ident = self.family.parent.loadbalancer_id(parent)
-        try:
-            status = self.client.backoff(deadline=self.wait_timeout, base=POLL_BASE, cap=POLL_CAP).poll(
-                lambda: self._settled(ident))
-        except ApiError as err:
-            raise FailedAfterWrite('%s was written, but reading load balancer %s while waiting for it '
-                                   'to become ACTIVE failed: %s' % (self.written, ident, err), written)
-        if status == 'ACTIVE':
-            return
-        if status == 'ERROR':
-            why = 'is ERROR'
-        else:
-            why = 'did not become ACTIVE within wait_timeout (%s s; raise it, or set wait: false)' % self.wait_timeout
-        raise FailedAfterWrite('%s was written, but load balancer %s %s.' % (self.written, ident, why), written)
-
-    def _settled(self, ident):
-        """The balancer's status once it is ACTIVE or ERROR, else None (keep polling)."""
-        status = self.family.loadbalancer.status(self.client, ident) if ident else 'ACTIVE'
-        return status if status in ('ACTIVE', 'ERROR') else None
+        self.writes.wait_active(parent, written)
 
     # -- results ----------------------------------------------------------------------------------
 

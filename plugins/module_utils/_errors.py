@@ -14,7 +14,6 @@ HINTS = {
     'ELB.1103': 'the credentials were refused: check access_key and secret_key (or auth_token)',
     'APIGW.0307': 'the token has expired: get a new one for auth_token (HW_AUTH_TOKEN), or use AK/SK or a password',
     'APIGW.0308': 'the service is throttling requests: raise api_retries, or run fewer tasks at once',
-    'ELB.8907': 'the load balancer is busy (not ACTIVE): raise wait_timeout',
 }
 STATUS_HINTS = {
     401: 'the credentials were refused: check them and the endpoint they are meant for',
@@ -39,6 +38,7 @@ class ApiError(Exception):
         self.method = method
         self.url = url
         self.applied_unknown = applied_unknown
+        self.hint = None  # what to do, when the caller knows better than the code's usual hint
 
     def __str__(self):
         parts = []
@@ -52,7 +52,7 @@ class ApiError(Exception):
         text = '%s: %s' % (head, self.message) if head else self.message
         if self.request_id:
             text += ' (request id %s)' % self.request_id
-        hint = HINTS.get(self.error_code) or STATUS_HINTS.get(self.status)
+        hint = self.hint or HINTS.get(self.error_code) or STATUS_HINTS.get(self.status)
         if hint:
             text += ' - %s.' % hint
         return text

@@ -35,7 +35,8 @@ TYPE_CHANGEABLE = ('TCP', 'HTTP')
 
 # What the list call filters on, one value each (api-notes section 4).
 QUERY_FILTERS = ('id', 'name', 'type', 'delay', 'timeout', 'max_retries', 'max_retries_down', 'monitor_port',
-                 'domain_name', 'url_path', 'http_method', 'expected_codes', 'admin_state_up', 'pool')
+                 'domain_name', 'url_path', 'http_method', 'expected_codes', 'admin_state_up', 'pool',
+                 'loadbalancer')
 
 
 class ReservedField(Field):

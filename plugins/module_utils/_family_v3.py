@@ -50,7 +50,7 @@ FIELDS = [
 # What the list call filters on (api-notes section 4): several values of each, except timeout and admin_state_up.
 QUERY_FILTERS = ('id', 'name', 'type', 'delay', 'timeout', 'max_retries', 'max_retries_down', 'monitor_port',
                  'domain_name', 'url_path', 'http_method', 'expected_codes', 'admin_state_up',
-                 'enterprise_project_id', 'pool')
+                 'enterprise_project_id', 'pool', 'loadbalancer')
 
 
 FAMILY = Family(

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from ansible_collections.hwcloud.elb.plugins.module_utils import _members
+from ansible_collections.hwcloud.elb.plugins.module_utils import _member_check, _members
 from ansible_collections.hwcloud.elb.plugins.module_utils._families import DEFAULT, FAMILIES
 from ansible_collections.hwcloud.elb.plugins.module_utils._module import ElbModule
 
@@ -30,7 +30,18 @@ def member_argument_spec():
         min_healthy=dict(type='str'),
         wait_timeout=dict(type='int', default=300),
         fail_fast=dict(type='bool', default=True),
+        diagnose=dict(type='bool', default=False),
     )
+
+
+def diagnose_problems(family, params):
+    """diagnose (the member check after a failed wait for healthy) needs that wait, on v3."""
+    if not params.get('diagnose'):
+        return []
+    if params.get('wait_for') != _members.HEALTHY:
+        return ['diagnose applies only with wait_for: healthy (it diagnoses the members a failed wait names).']
+    refusal = _member_check.diagnose_problem(family)
+    return [refusal] if refusal else []
 
 
 def run_member_health_module(as_facts, **module_kwargs):
@@ -39,15 +50,22 @@ def run_member_health_module(as_facts, **module_kwargs):
     params = module.params
     family = FAMILIES[params['api_version']]
     # Everything wrong with the selection fails here, before any call.
-    problems = _members.selection_problems(family, params)
+    problems = _members.selection_problems(family, params) + diagnose_problems(family, params)
     if problems:
         module.ansible.fail_json(msg=' '.join(problems))
 
     def work(module):
         if params.get('wait_for'):
-            members, summary = _members.wait_for_health(
-                module.client, family, params, wait_for=params['wait_for'], min_healthy=params.get('min_healthy'),
-                wait_timeout=params['wait_timeout'], fail_fast=params['fail_fast'])
+            try:
+                members, summary = _members.wait_for_health(
+                    module.client, family, params, wait_for=params['wait_for'], min_healthy=params.get('min_healthy'),
+                    wait_timeout=params['wait_timeout'], fail_fast=params['fail_fast'])
+            except _members.WaitFailed as err:
+                # A failed wait still says what it saw (RETURN: members and summary, returned always).
+                extra, text = {}, ''
+                if params['diagnose']:
+                    text, extra['diagnosis'] = _member_check.diagnosis_of(module.client, family, err.members)
+                module.ansible.fail_json(msg=str(err) + text, members=err.members, summary=err.summary, **extra)
         else:
             members, summary = _members.read_health(module.client, family, params)
         if as_facts:

@@ -20,7 +20,9 @@ from ansible_collections.hwcloud.elb.plugins.module_utils._family import (
 
 HEALTHY, UNHEALTHY, CHECKING, UNMONITORED, UNKNOWN = 'healthy', 'unhealthy', 'checking', 'unmonitored', 'unknown'
 STATES = (HEALTHY, UNHEALTHY, CHECKING, UNMONITORED, UNKNOWN)
-WAIT_STATES = (HEALTHY, UNHEALTHY)
+WAIT_STATES = (HEALTHY, UNHEALTHY, 'decided')  # decided: no member checking any more (wait_until_decided)
+# What a wait for healthy (and min_healthy) accepts: NO_MONITOR members get traffic from the balancer (api-notes §10).
+SERVING_HEALTH = (HEALTHY, UNMONITORED)
 PAGE_SIZE = 2000  # the largest page the v3 member list serves
 DEFAULT_DELAY, DEFAULT_DOWN = 5, 3  # when a parent has no monitor: the service's usual values
 MIN_HEALTHY = re.compile(r'(\d{1,9})(%?)')
@@ -125,6 +127,21 @@ def selection_problems(family, params):
 # -- reading --------------------------------------------------------------------------------------------
 
 
+def selected(member, params):
+    """Whether ``member`` matches the address, instance_id, member and protocol_port of ``params``."""
+    if params.get('address') and member.get('address') not in params['address']:
+        return False
+    if params.get('instance_id') and member.get('instance_id') not in params['instance_id']:
+        return False
+    if params.get('member') and params['member'] not in (member.get('id'), member.get('name')):
+        return False
+    if params.get('protocol_port') and member.get('protocol_port') != params['protocol_port']:
+        return False  # member_traffic: one of several members on the same address
+    if params.get('ids') is not None and member.get('id') not in params['ids']:
+        return False  # member_traffic: only the members it waits for
+    return True
+
+
 class Scope:
     """The members a task selected, resolved once (balancers, parents, names) and then read on each poll."""
 
@@ -145,16 +162,7 @@ class Scope:
 
     def _selected(self, member):
         """Filters the service did not apply (a family whose read call takes none of them)."""
-        params = self.params
-        if params.get('address') and member.get('address') not in params['address']:
-            return False
-        if params.get('instance_id') and member.get('instance_id') not in params['instance_id']:
-            return False
-        if params.get('member') and params['member'] not in (member.get('id'), member.get('name')):
-            return False
-        if params.get('protocol_port') and member.get('protocol_port') != params['protocol_port']:
-            return False  # member_traffic: one of several members on the same address
-        return True
+        return selected(member, self.params)
 
     def monitor_timing(self, client):
         if self.thresholds is None:
@@ -181,7 +189,9 @@ class PoolMembers:
         balancer = None
         if params.get('loadbalancer'):
             balancer = self.loadbalancers.find(client, params['loadbalancer'])['id']
-        if params.get('pool'):
+        if params.get('pool') and params.get('unique_pool') and not balancer:
+            pools = [self.pools.find(client, params['pool'])]  # a name two balancers share is refused (member_traffic)
+        elif params.get('pool'):
             pools = self.pools.matching(client, params['pool'])
             if balancer:
                 pools = [pool for pool in pools if pool_loadbalancer_id(pool) == balancer]
@@ -373,7 +383,7 @@ def check_selection(family, params):
 def resolve(client, family, selection):
     """The members ``selection`` names (the options of SELECTION_OPTIONS), resolved once: a Scope to read."""
     params = dict((name, selection.get(name)) for name in SELECTION_OPTIONS)
-    params.update((name, selection.get(name)) for name in ('wait_for', 'min_healthy', 'protocol_port'))
+    params.update((name, selection.get(name)) for name in ('wait_for', 'min_healthy', 'protocol_port', 'unique_pool'))
     check_selection(family, params)
     return family.members.resolve(client, family, params)
 
@@ -385,27 +395,39 @@ def read_health(client, family, selection):
     return members, summary_of(members)
 
 
+class WaitFailed(InputError):
+    """A wait that ended without what it waited for: the message, and the members and summary as last read."""
+
+    def __init__(self, message, members):
+        super().__init__(message)
+        self.members = members
+        self.summary = summary_of(members)
+
+
 def wait_for_health(client, family, selection, wait_for=HEALTHY, min_healthy=None, wait_timeout=300,
-                    fail_fast=True):
+                    fail_fast=True, scope=None, settling=()):
     """Poll the selected members until ``wait_for`` holds; return ``(members, summary)`` as last read.
 
     ``wait_for`` healthy: at least ``min_healthy`` members (a count, or "N%" of the selected ones; default all)
-    are healthy. unhealthy: every selected member is unhealthy. Each poll is one list call per balancer (v1:
-    per listener); the pause follows the monitors' interval (``delay``) through the shared backoff. With
-    ``fail_fast`` (healthy only), a member that stays unhealthy for its monitor's down threshold (``delay`` x
-    ``max_retries_down``) ends the wait as soon as the others can no longer make up ``min_healthy``.
-    Raises InputError naming each member that is not as wanted, with its reason.
+    are healthy or unmonitored (no monitor: the balancer sends them traffic). unhealthy: every selected member is
+    unhealthy. Each poll is one list call per balancer (v1: per listener); the pause starts at 1 s and, once the
+    monitors are read (the first time a member is unhealthy: one list call), follows their interval (``delay``)
+    through the shared backoff. With ``fail_fast`` (healthy only), a member that stays unhealthy for its monitor's
+    down threshold (``delay`` x ``max_retries_down``; twice that for the member ids in ``settling``, members just
+    put back from weight 0 that v2 shows OFFLINE until checked again) ends the wait as soon as the others can no
+    longer make up ``min_healthy``. ``scope``: an already resolved Scope (no second lookup of the selection).
+    Raises WaitFailed (an InputError with the members) naming each member that is not as wanted, with its reason.
     """
     if wait_for not in WAIT_STATES:
         raise InputError('wait_for is %r; it must be one of %s.' % (wait_for, ', '.join(WAIT_STATES)))
+    if wait_for == 'decided':
+        return wait_until_decided(client, family, selection, wait_timeout)
     if wait_timeout is None or wait_timeout < 0:
         raise InputError('wait_timeout is %r; it must be a number of seconds, 0 or more.' % (wait_timeout,))
-    scope = resolve(client, family, dict(selection, wait_for=wait_for, min_healthy=min_healthy))
+    if scope is None:
+        scope = resolve(client, family, dict(selection, wait_for=wait_for, min_healthy=min_healthy))
     minimum = parse_min_healthy(min_healthy)
-    timing = scope.monitor_timing(client)
-    # Poll about once a second at first, then at most every monitor interval (the shortest of the parents').
-    shortest = min([delay for delay, _down in timing.values()] or [DEFAULT_DELAY])
-    backoff = client.backoff(deadline=wait_timeout, base=min(1.0, shortest), cap=float(shortest))
+    backoff = client.backoff(deadline=wait_timeout, base=1.0, cap=float(DEFAULT_DELAY))
     first_unhealthy = {}  # member id -> when it was first seen unhealthy (reset when it is not)
     outcome = {}
 
@@ -413,16 +435,16 @@ def wait_for_health(client, family, selection, wait_for=HEALTHY, min_healthy=Non
         members = scope.read(client)
         outcome['members'] = members
         if not members:
-            raise InputError('No member matches the selection (%s): there is nothing to wait for.' % _selection_text(
-                scope.params))
+            raise WaitFailed('No member matches the selection (%s): there is nothing to wait for.' % _selection_text(
+                scope.params), members)
         if wait_for == UNHEALTHY:
             return True if all(member['health'] == UNHEALTHY for member in members) else None
         want = needed(minimum, len(members))
         if want > len(members):
-            raise InputError('min_healthy is %r, but only %d member(s) match the selection.' % (
-                min_healthy, len(members)))
-        healthy = [member for member in members if member['health'] == HEALTHY]
-        if len(healthy) >= want:
+            raise WaitFailed('min_healthy is %r, but only %d member(s) match the selection.' % (
+                min_healthy, len(members)), members)
+        serving = [member for member in members if member['health'] in SERVING_HEALTH]
+        if len(serving) >= want:
             return True
         now = client.clock()
         stuck = []
@@ -431,28 +453,50 @@ def wait_for_health(client, family, selection, wait_for=HEALTHY, min_healthy=Non
                 first_unhealthy.pop(member['id'], None)
                 continue
             since = first_unhealthy.setdefault(member['id'], now)
+            timing = scope.monitor_timing(client)  # read once, when first needed
+            # Poll at most every monitor interval (the shortest of the parents').
+            backoff.cap = float(min([delay for delay, _down in timing.values()] or [DEFAULT_DELAY]))
             delay, down = timing.get(member.get('pool_id') or member.get('listener_id'), (DEFAULT_DELAY, DEFAULT_DOWN))
-            if now - since >= delay * down:
+            if now - since >= delay * down * (2 if member['id'] in settling else 1):
                 stuck.append(member)
         if fail_fast and stuck and len(members) - len(stuck) < want:
-            raise InputError('Gave up waiting for %d of %d member(s) to be healthy: %d stayed unhealthy for their '
+            raise WaitFailed('Gave up waiting for %d of %d member(s) to be healthy: %d stayed unhealthy for their '
                              "monitor's down threshold: %s." % (want, len(members), len(stuck),
-                                                                '; '.join(describe(m) for m in stuck)))
+                                                                '; '.join(describe(m) for m in stuck)), members)
         return None
 
     if backoff.poll(probe) is None:
         members = outcome.get('members') or []
-        wrong = [member for member in members if member['health'] != wait_for]
         if wait_for == HEALTHY:
+            wrong = [member for member in members if member['health'] not in SERVING_HEALTH]
             goal = '%d of %d member(s) to be healthy (%d are)' % (needed(minimum, len(members)), len(members),
                                                                   len(members) - len(wrong))
         else:
+            wrong = [member for member in members if member['health'] != UNHEALTHY]
             goal = 'all %d member(s) to be unhealthy' % len(members)
-        raise InputError('Timed out after %s s waiting for %s: %s.' % (
-            wait_timeout, goal, '; '.join(describe(m) for m in wrong)))
+        raise WaitFailed('Timed out after %s s waiting for %s: %s.' % (
+            wait_timeout, goal, '; '.join(describe(m) for m in wrong)), members)
     members = outcome['members']
     return members, summary_of(members)
 
 
 def _selection_text(params):
     return ', '.join('%s %s' % (name, params[name]) for name in SELECTION_OPTIONS if params.get(name)) or 'all members'
+
+
+def wait_until_decided(client, family, selection, wait_timeout=300):
+    """Poll until the health check has decided on every selected member (none is ``checking``): the state to read
+    before judging a pool, for example right after members were added. Returns ``(members, summary)``."""
+    scope = resolve(client, family, selection)
+    backoff = client.backoff(deadline=wait_timeout, base=1.0, cap=float(DEFAULT_DELAY))
+    outcome = {}
+
+    def probe():
+        outcome['members'] = scope.read(client)
+        return None if any(member['health'] == CHECKING for member in outcome['members']) else True
+
+    if backoff.poll(probe) is None:
+        checking = [member for member in outcome.get('members') or [] if member['health'] == CHECKING]
+        raise WaitFailed('Timed out after %s s waiting for the health check to decide on %d member(s): %s.' % (
+            wait_timeout, len(checking), '; '.join(describe(member) for member in checking)), outcome.get('members') or [])
+    return outcome['members'], summary_of(outcome['members'])

@@ -10,7 +10,8 @@ import traceback
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible.module_utils.common import parameters
-from ansible.module_utils.common.validation import check_type_float, check_type_int, check_type_path, check_type_str
+from ansible.module_utils.common.validation import (
+    check_type_bool, check_type_float, check_type_int, check_type_path, check_type_str)
 
 from ansible_collections.hwcloud.elb.plugins.module_utils._auth import CredentialError
 from ansible_collections.hwcloud.elb.plugins.module_utils._client import REQUESTS_IMPORT_ERROR, ElbClient
@@ -21,6 +22,7 @@ from ansible_collections.hwcloud.elb.plugins.module_utils._errors import ApiErro
 from ansible_collections.hwcloud.elb.plugins.module_utils._fields import CONTROL
 
 MAX_WAIT_TIMEOUT = 3600
+ANSIBLE_CHECK_TYPE_DICT = parameters.DEFAULT_TYPE_VALIDATORS['dict']  # before _strict_type_validation swaps it
 MONITOR_STATE_ARGUMENT_SPEC = dict(
     state=dict(type='str', choices=['present', 'absent'], default='present'),
     wait=dict(type='bool', default=True),
@@ -78,12 +80,15 @@ def _strict_path(value):
     return check_type_path(value)
 
 
-def _strict_type_validation(dict_options=()):
+def _strict_type_validation(dict_options=(), item_lists=()):
     """Swap in the strict checks, in this module process only: the documented types stay int, float, str, path.
 
     ``dict_options``: the options whose items are dicts with suboptions; ansible-core reads such an item given
-    as a string ("k=v") before any type check, and its failure does not name the option: this one does."""
+    as a string ("k=v") before any type check, and its failure does not name the option: this one does.
+    ``item_lists``: lists of dicts the module checks item by item itself (``check_item``), so that every message
+    names the item's number; ansible-core's element check would name neither, so it lets each item through."""
     parameters.DEFAULT_TYPE_VALIDATORS.update(int=_strict_int, float=_strict_float, str=_strict_str, path=_strict_path)
+    parameters.DEFAULT_TYPE_VALIDATORS['dict'] = (lambda value: value) if item_lists else ANSIBLE_CHECK_TYPE_DICT
     if dict_options:
         def strict_dict(value):
             if not isinstance(value, dict):
@@ -91,6 +96,35 @@ def _strict_type_validation(dict_options=()):
                     ' or '.join(dict_options), type(value).__name__))
             return value
         parameters.check_type_dict = strict_dict
+
+
+# What each kind of item key takes, for the messages of check_item.
+KIND_CHECKS = {'int': (_strict_int, 'a whole number'), 'bool': (check_type_bool, 'true or false'),
+               'str': (_strict_str, 'a string')}
+
+
+def check_item(item, spec, allowed=None):
+    """One item of a list of dicts the module checks itself: ``(item with its values converted, problems)``.
+
+    ``spec``: key -> ansible type (int, bool, str); ``allowed``: key -> what the key takes, for a message more
+    precise than its type (the range of a whole number). Keys the spec does not know and None values are kept
+    as they are (the caller says what is wrong with them). Control characters are left to the caller too: its
+    message can name what is allowed there."""
+    if not isinstance(item, dict):
+        return None, ['it is %r (a %s); each item must be a dict of options.' % (item, type(item).__name__)]
+    converted, problems = {}, []
+    for key, value in item.items():
+        kind = spec.get(key)
+        if value is None or kind not in KIND_CHECKS:
+            converted[key] = value
+            continue
+        check, what = KIND_CHECKS[kind]
+        try:
+            converted[key] = check(value) if kind != 'str' or not isinstance(value, str) else value
+        except TypeError:
+            wanted = (allowed or {}).get(key) or what
+            problems.append('%s is %r (a %s); it must be %s.' % (key, value, type(value).__name__, wanted))
+    return converted, problems
 
 
 def bound_problems(params):
@@ -106,7 +140,9 @@ class ElbModule:
     def __init__(self, argument_spec, **kwargs):
         spec = dict(CONNECTION_ARGUMENT_SPEC)
         spec.update(argument_spec)
-        _strict_type_validation(sorted(name for name, option in argument_spec.items() if option.get('options')))
+        _strict_type_validation(sorted(name for name, option in argument_spec.items() if option.get('options')),
+                                item_lists=[name for name, option in argument_spec.items()
+                                            if option.get('elements') == 'dict' and not option.get('options')])
         self.ansible = AnsibleModule(argument_spec=spec, **kwargs)
         if REQUESTS_IMPORT_ERROR:
             self.ansible.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)

@@ -7,7 +7,7 @@ takes them. Shared by healthmonitor_info and healthmonitor_facts."""
 from __future__ import annotations
 
 from ansible_collections.hwcloud.elb.plugins.module_utils._families import DEFAULT, FAMILIES
-from ansible_collections.hwcloud.elb.plugins.module_utils._family import InputError
+from ansible_collections.hwcloud.elb.plugins.module_utils._family import UUID, InputError, Lookup, pool_loadbalancer_id
 from ansible_collections.hwcloud.elb.plugins.module_utils._module import ElbModule
 
 PAGE_SIZE = 2000  # the largest page the v3 API serves
@@ -93,16 +93,38 @@ def query(client, params):
     return [dict(item, api_version=version) for item in sorted(found, key=lambda item: item.get('id') or '')]
 
 
+def _pools_of_balancers(client, family, value):
+    """The pools of the load balancers with the id ``value``, else that name (several balancers may share it):
+    one listing of the balancers' pools (v2 filters on one balancer at a time: one listing each)."""
+    lookup = Lookup(kind='load balancer', option='loadbalancer', path=family.loadbalancer.path,
+                    wrapper=family.loadbalancer.wrapper, list_key='loadbalancers', id_pattern=UUID)
+    balancers = sorted(balancer['id'] for balancer in lookup.matching(client, value))
+    queries = [{'loadbalancer_id': [ident]} for ident in balancers] if family.one_value_filters else (
+        [{'loadbalancer_id': balancers}] if balancers else [])
+    pools = []
+    for query in queries:
+        pools.extend(client.paginate(family.parent.path, family.parent.list_key, query=query, limit=PAGE_SIZE))
+    return [pool for pool in pools if pool_loadbalancer_id(pool) in balancers]
+
+
 def _query_listed(client, params, family):
-    """One list call per page, the filters in its query; a pool filter becomes an id filter."""
-    filters = dict((name, value) for name, value in _given(params).items() if name != 'pool')
+    """One list call per page, the filters in its query; a pool or balancer filter becomes an id filter."""
+    filters = dict((name, value) for name, value in _given(params).items() if name not in PARENT_OPTIONS)
+    pools = None
     if params.get('pool') is not None:
         # A name shared by several pools selects all of them; an unknown pool selects nothing.
-        ids = [family.parent.monitor_id(pool) for pool in family.parent.matching(client, params['pool'])]
+        pools = family.parent.matching(client, params['pool'])
+    if params.get('loadbalancer') is not None and (pools is None or pools):
+        # The same for balancers: the monitors of their pools (of the named pool in them, with pool).
+        of_balancers = _pools_of_balancers(client, family, params['loadbalancer'])
+        named = None if pools is None else set(pool['id'] for pool in pools)
+        pools = [pool for pool in of_balancers if named is None or pool['id'] in named]
+    if pools is not None:
+        ids = [family.parent.monitor_id(pool) for pool in pools]
         ids = [ident for ident in ids if ident and (not filters.get('id') or ident in filters['id'])]
         if not ids:
             return []
-        filters['id'] = ids
+        filters['id'] = sorted(set(ids))
     if family.one_value_filters and len(filters.get('id') or []) > 1:
         # One value at a time: one query per monitor of the named pools.
         return [item for ident in filters['id'] for item in _list(client, family, dict(filters, id=[ident]))]

@@ -21,8 +21,9 @@ from concurrent.futures import ThreadPoolExecutor
 from ansible_collections.hwcloud.elb.plugins.module_utils._engine import FailedAfterWrite, Reconciler
 from ansible_collections.hwcloud.elb.plugins.module_utils._errors import ApiError
 from ansible_collections.hwcloud.elb.plugins.module_utils._families import DEFAULT, FAMILIES
-from ansible_collections.hwcloud.elb.plugins.module_utils._family import CheckContext, InputError, ParentView
-from ansible_collections.hwcloud.elb.plugins.module_utils._module import ElbModule
+from ansible_collections.hwcloud.elb.plugins.module_utils._family import CheckContext, InputError, ParentNotFound, ParentView
+from ansible_collections.hwcloud.elb.plugins.module_utils._fields import control_problem
+from ansible_collections.hwcloud.elb.plugins.module_utils._module import ElbModule, check_item
 
 try:
     from requests.adapters import HTTPAdapter
@@ -36,6 +37,7 @@ DEFAULT_MAX_PARALLEL = 4
 WRITES = ('merged', 'replaced', 'overridden', 'deleted')
 COMPLETE = ('replaced', 'overridden', 'rendered')  # states in which an item describes the whole monitor
 ITEM_NUMBER = re.compile(r'config item (\d+)')
+SHOWN = 10  # writes a failure message names one by one
 
 
 def config_item_spec():
@@ -54,7 +56,8 @@ def argument_spec():
     return dict(
         api_version=dict(type='str', choices=sorted(FAMILIES), default=DEFAULT),
         state=dict(type='str', choices=list(STATES), default='merged'),
-        config=dict(type='list', elements='dict', default=[], options=config_item_spec()),
+        # Each item is checked by ResourceRun.checked_items, so that every message names the item and its parent.
+        config=dict(type='list', elements='dict', default=[]),
         scope=dict(type='list', elements='str'),
         max_parallel=dict(type='int', default=DEFAULT_MAX_PARALLEL),
         wait=dict(type='bool', default=True),
@@ -63,8 +66,13 @@ def argument_spec():
 
 
 def _label(family, index, item):
-    value = item.get(family.parent.option)
+    value = item.get(family.parent.option) if isinstance(item, dict) else None
     return 'config item %d%s' % (index + 1, ' (%s %r)' % (family.parent.option, value) if value else '')
+
+
+def _parent_key(family, item):
+    """How an item names its parent, as given: the parent option and the keys that narrow it (v1's balancer)."""
+    return tuple(item.get(key) for key in (family.parent.option,) + tuple(family.parent.narrowing))
 
 
 class Action:
@@ -77,6 +85,7 @@ class Action:
         self.desired = desired
         self.command = command
         self.done = False
+        self.error = None  # why its write failed, when it did
 
 
 class BalancerWriter(Reconciler):
@@ -121,6 +130,7 @@ class ResourceRun:
         self.retries = retries
         self._balancers = None
         self._balancer_reads = {}
+        self.scope_ids = None
 
     # -- static checks --------------------------------------------------------------------------------
 
@@ -128,7 +138,23 @@ class ResourceRun:
         """The family fields an item gives, canonical (false and 0 count)."""
         return self.family.desired(item)
 
-    def static_problems(self, item):
+    def checked_items(self):
+        """Each item with its values converted to the options' types: ``(items, problems, bad)``; an item that is
+        not a dict becomes an empty one, and a value of the wrong type is left out (and named in ``problems``)."""
+        family = self.family
+        spec = dict((name, option['type']) for name, option in config_item_spec().items())
+        allowed = dict((field.name, 'a whole number from %s to %s' % (field.minimum, field.maximum))
+                       for field in family.fields if field.kind == 'int' and field.minimum is not None)
+        items, problems, bad = [], [], set()
+        for index, raw in enumerate(self.items):
+            item, found = check_item(raw, spec, allowed)
+            items.append(item or {})
+            if found:
+                bad.add(index)
+                problems.extend('%s: %s' % (_label(family, index, item or {}), problem) for problem in found)
+        return items, problems, bad
+
+    def static_problems(self, item, left_out=()):
         family = self.family
         parent = family.parent
         allowed = set(family.by_name) | {parent.option} | set(parent.narrowing)
@@ -138,14 +164,18 @@ class ResourceRun:
             problems.append('%s %s not for a %s health check (%s has no such option); it takes %s.' % (
                 ', '.join(wrong), 'is' if len(wrong) == 1 else 'are', family.name, family.module,
                 ', '.join(sorted(allowed))))
-        if not item.get(parent.option):
+        if not item.get(parent.option) and parent.option not in left_out:
             problems.append('no %s given; a %s item names its %s (id or name).' % (
                 parent.option, family.name, parent.kind))
+        for key in (parent.option,) + tuple(parent.narrowing):
+            control = control_problem(key, item.get(key))
+            if control:
+                problems.append(control)
         given = dict((name, value) for name, value in self.given(item).items() if name not in wrong)
         errors, _warnings = family.validate(given, given.get(family.type_field))
         problems.extend(errors)
         if self.state in COMPLETE:
-            missing = [name for name in family.create_required if given.get(name) is None]
+            missing = [name for name in family.create_required if given.get(name) is None and name not in left_out]
             if missing:
                 problems.append('state %s describes the whole health check: give %s (missing: %s).' % (
                     self.state, ', '.join(family.create_required), ', '.join(missing)))
@@ -170,7 +200,7 @@ class ResourceRun:
         if len(matches) == 1:
             return matches[0]['id']
         if not matches:
-            raise InputError('%s is %r; no load balancer has that id or name.' % (what, value))
+            raise ParentNotFound('%s is %r; no load balancer has that id or name.' % (what, value))
         raise InputError('%s is %r; %d load balancers have that name (ids %s): give the id instead.' % (
             what, value, len(matches), ', '.join(sorted(b['id'] for b in matches))))
 
@@ -245,9 +275,9 @@ class ResourceRun:
             return matches[0]
         if not matches:
             if narrow and any(p.get('id') == value for p in parents):
-                raise InputError('%s is %r, which is not%s.' % (parent.option, value, where))
+                raise ParentNotFound('%s is %r, which is not%s.' % (parent.option, value, where))
             inside = ' within scope (%s)' % ', '.join(self.scope) if self.scope else ''
-            raise InputError('%s is %r; no %s%s has that id or name%s.' % (
+            raise ParentNotFound('%s is %r; no %s%s has that id or name%s.' % (
                 parent.option, value, parent.kind, where, inside))
         raise InputError('%s is %r; %d %ss have that name (ids %s): give the id instead.' % (
             parent.option, value, len(matches), parent.kind, ', '.join(sorted(p['id'] for p in matches))))
@@ -290,9 +320,17 @@ class ResourceRun:
 
     def run(self):
         family = self.family
-        problems, bad = [], set()
+        raw = self.items
+        self.items, problems, bad = self.checked_items()
+        given_as = {}  # how an item names its parent -> the first item that names it so
         for index, item in enumerate(self.items):
-            found = self.static_problems(item)
+            if not isinstance(raw[index], dict):
+                continue  # said already
+            found = self.static_problems(item, left_out=set(raw[index]) - set(item))
+            key = _parent_key(family, item)
+            if key[0] and key in given_as:
+                found.append(self.twice(given_as[key]))
+            given_as.setdefault(key, index)
             if found:
                 bad.add(index)
                 problems.extend('%s: %s' % (_label(family, index, item), problem) for problem in found)
@@ -306,7 +344,7 @@ class ResourceRun:
         if self.state == 'deleted' and not self.items and not self.scope:
             raise InputError('state deleted with an empty config needs scope: the load balancers (ids or names) '
                              'whose health checks to delete.')
-        scope_ids = self.resolve_scope()
+        scope_ids = self.scope_ids = self.resolve_scope()
         parents = self.list_parents(scope_ids)
         resolved, seen = [], {}
         for index, item in enumerate(self.items):
@@ -315,15 +353,14 @@ class ResourceRun:
             try:
                 parent = self.match(item, parents)
             except InputError as err:
-                if self.state == 'deleted':
+                # Nothing to delete where nothing matches; a name several parents share fails in every state.
+                if self.state == 'deleted' and isinstance(err, ParentNotFound):
                     self.warn('%s: %s Nothing to delete.' % (_label(family, index, item), err))
                 else:
                     problems.append('%s: %s' % (_label(family, index, item), err))
                 continue
             if parent['id'] in seen:
-                problems.append('%s: the same %s as config item %d (%s); give each %s once.' % (
-                    _label(family, index, item), family.parent.kind, seen[parent['id']] + 1, parent['id'],
-                    family.parent.kind))
+                problems.append('%s: %s' % (_label(family, index, item), self.twice(seen[parent['id']], parent)))
                 continue
             seen[parent['id']] = index
             resolved.append((index, item, parent))
@@ -337,6 +374,13 @@ class ResourceRun:
         for message in warnings:
             self.warn(message)
         return self.apply(actions, in_play, monitors)
+
+    def twice(self, first, parent=None):
+        """Why an item is refused that names the same parent as item number ``first`` (0-based)."""
+        kind = self.family.parent.kind
+        return 'the same %s as %s%s: give each %s once (the two would undo each other on every run).' % (
+            kind, _label(self.family, first, self.items[first]), ' (both are %s %s)' % (kind, parent['id'])
+            if parent else '', kind)
 
     def in_play(self, resolved, parents):
         """The parents whose monitors the task reads, shows and may write: the items' parents, and every listed
@@ -449,24 +493,68 @@ class ResourceRun:
             else:
                 after[action.parent['id']] = None
         result = {'changed': bool(actions), 'commands': [action.command for action in actions], 'before': before}
-        failures = []
+        failures, unknown = [], []
         if actions and not self.check_mode:
             written, failures = self.write_all(actions)
             after.update(written)  # the service's answers, where it gave one
+            if failures:
+                unknown = self.read_back([action for action in actions if not action.done], after)
         result['after'] = self.shapes(after)
         if self.diff_mode:
             result['diff'] = self.diff(before, result['after'])
         if failures:
-            done = [action.command for action in actions if action.done]
-            message = ' '.join(str(err) for err in failures)
-            if not done:
-                if len(failures) == 1:
-                    raise failures[0]
-                raise InputError('Nothing was written: %s' % message)
-            result['commands'] = done
-            raise FailedAfterWrite('%d of %d health check write(s) went through, then: %s' % (
-                len(done), len(actions), message), result)
+            self.fail_part_way(actions, result, failures, unknown)
         return result
+
+    def read_back(self, unfinished, after):
+        """After a failure: what the service holds for each parent whose write failed or never ran, into ``after``.
+
+        Read back by list calls (the parents, then the monitors; v1 a GET per listener in question); when that read
+        fails too, the answers prove it: a write never sent, or refused, left the monitor as it was. Returns the
+        actions whose answer was lost while the read failed: what the service holds there is unknown."""
+        try:
+            parents = dict((parent['id'], parent) for parent in self.list_parents(self.scope_ids))
+            in_question = [parents[action.parent['id']] for action in unfinished if action.parent['id'] in parents]
+            held = self.read_monitors(in_question)
+        except ApiError:
+            unknown = [action for action in unfinished if getattr(action.error, 'applied_unknown', False)]
+            for action in unfinished:
+                after[action.parent['id']] = None if action in unknown else action.current
+            return unknown
+        for action in unfinished:
+            parent = parents.get(action.parent['id'])
+            after[action.parent['id']] = self.current_of(parent, held) if parent else None
+        return []
+
+    def fail_part_way(self, actions, result, failures, unknown):
+        """Fail, saying what was written: the writes that went through, and those the read back shows applied
+        although their answer never came (``changed`` true then); nothing written re-raises the error itself."""
+        family = self.family
+        before = dict((item[family.parent.option], item) for item in result['before'])
+        after = dict((item[family.parent.option], item) for item in result['after'])
+        applied = [action for action in actions if action.done or (
+            action not in unknown and before.get(action.parent['id']) != after.get(action.parent['id']))]
+        message = ' '.join(str(err) for err in failures)
+        if not applied and not unknown:
+            if len(failures) == 1:
+                raise failures[0]
+            raise InputError('Nothing was written: %s' % message)
+        result['changed'] = True
+        result['commands'] = [action.command for action in applied]
+        what = '; '.join('%s the health check of %s %s' % (
+            {'create': 'created', 'update': 'updated', 'delete': 'deleted'}[action.kind], family.parent.kind,
+            action.parent['id']) for action in applied[:SHOWN]) or 'nothing certain'
+        if len(applied) > SHOWN:
+            what += '; and %d more (commands lists them all)' % (len(applied) - SHOWN)
+        text = '%d of %d health check write(s) went through (%s), then: %s' % (
+            len(applied), len(actions), what, message.rstrip('.') + '.')
+        if unknown:
+            text += ' Whether the %s of %s went through is unknown: the answer was lost and reading it back ' \
+                    'failed; they are left out of after.' % (
+                        ' and '.join(sorted(set(action.kind for action in unknown))),
+                        ', '.join('%s %s' % (family.parent.kind, action.parent['id']) for action in unknown))
+        text += ' after shows what the service holds; run the task again to finish.'
+        raise FailedAfterWrite(text, result)
 
     def diff(self, before, after):
         """Ansible's diff callbacks show dicts, not lists: each side keyed by parent id."""
@@ -515,6 +603,7 @@ class ResourceRun:
         family = self.family
         writer = self.reconciler(wait=False)
         written = {}
+        action = None
         try:
             for action in actions:
                 if action.kind == 'create':
@@ -530,6 +619,8 @@ class ResourceRun:
         except FailedAfterWrite as err:
             return written, InputError('load balancer %s: %s' % (balancer_id, err))
         except (ApiError, InputError) as err:
+            if action is not None and not action.done:
+                action.error = err
             if not written:
                 return written, err
             return written, InputError('load balancer %s: %s' % (balancer_id, err))

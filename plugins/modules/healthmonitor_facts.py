@@ -13,6 +13,9 @@ description:
   - Runs the same query as M(hwcloud.elb.healthmonitor_info) and returns the result as the fact
     C(hwcloud_elb_healthmonitors), so it lands in the host's facts, in fact caches and in AWX / Automation
     Controller fact storage.
+  - Read it as C(ansible_facts.hwcloud_elb_healthmonitors) (another host's as
+    C(hostvars[host].ansible_facts.hwcloud_elb_healthmonitors)); the bare variable depends on
+    C(INJECT_FACTS_AS_VARS), which ansible-core deprecates.
   - "Delegated per inventory host (C(delegate_to: localhost) with C(delegate_facts) left false), each host
     gets the health checks of its own pool or listener."
 author:
@@ -38,7 +41,7 @@ EXAMPLES = r'''
 
     - name: Use it
       ansible.builtin.debug:
-        msg: "{{ inventory_hostname }} is probed on {{ hwcloud_elb_healthmonitors[0].url_path | default('-') }}"
+        msg: "{{ inventory_hostname }} is probed on {{ ansible_facts.hwcloud_elb_healthmonitors[0].url_path | default('-') }}"
 
 - name: Read what another host gathered
   hosts: localhost
@@ -46,7 +49,7 @@ EXAMPLES = r'''
   tasks:
     - name: Show web1's monitor
       ansible.builtin.debug:
-        var: hostvars['web1'].hwcloud_elb_healthmonitors
+        var: hostvars['web1'].ansible_facts.hwcloud_elb_healthmonitors
 '''
 
 RETURN = r'''

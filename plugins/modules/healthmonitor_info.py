@@ -44,6 +44,11 @@ EXAMPLES = r'''
     admin_state_up: false
   register: paused
 
+- name: Every monitor of the pools of one dedicated load balancer
+  hwcloud.elb.healthmonitor_info:
+    loadbalancer: web-lb
+  register: web_lb_monitors
+
 - name: Shared (v2) monitors named web-check
   hwcloud.elb.healthmonitor_info:
     api_version: v2

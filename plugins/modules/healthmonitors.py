@@ -49,7 +49,8 @@ options:
       - V(overridden) is V(replaced) for the items, and deletes every other health check within O(scope), which
         it requires. It never reads or touches a balancer O(scope) does not name.
       - V(deleted) deletes the health checks of the items' parents (other keys of an item are ignored), or with an
-        empty O(config) every health check within O(scope). A parent that does not exist is warned about.
+        empty O(config) every health check within O(scope). A parent that does not exist is warned about; a name
+        that several parents share fails, as in every state (give the id).
       - V(gathered) returns the health checks of the items' parents, else of O(scope), else of the project, in
         RV(gathered), in the O(config) shape - given back with V(merged) or V(replaced) it changes nothing.
       - V(rendered) makes no call - returns in RV(rendered) the create bodies V(merged) would send for new health
@@ -59,8 +60,11 @@ options:
     default: merged
   config:
     description:
-      - The health checks, one item per pool (v3, v2) or listener (v1), each naming its parent.
-      - An option set to V(null) counts as not given.
+      - The health checks, one item per pool (v3, v2) or listener (v1), each naming its parent. The same parent
+        twice (by name, by id, or one of each) is an error naming both items.
+      - An option set to V(null) counts as not given. Whole numbers may be given as digit strings and booleans as
+        C(yes)/C(no); any other value of the wrong type fails, naming the item's number, its parent and what the
+        option takes.
     type: list
     elements: dict
     default: []
@@ -184,8 +188,9 @@ options:
     description:
       - Seconds to wait for a load balancer to become ACTIVE, and to keep retrying a write it refuses while busy;
         0 to 3600.
-      - When a write or a wait fails after other writes went through, the task fails with C(changed=true) and
-        returns in RV(commands) the writes that went through.
+      - When a write or a wait fails after other writes went through, the task fails with C(changed=true), says
+        in its message which health checks were written, and returns in RV(commands) the writes that went through
+        and in RV(after) what the service holds (the parents whose write failed or never ran are read back).
     type: int
     default: 300
 extends_documentation_fragment:
@@ -295,6 +300,8 @@ after:
   description:
     - The same health checks after the writes, in the same shape (a deleted one is left out); in check mode,
       what the writes would make of them.
+    - On a failure part-way, what the service holds - the answers of the writes that went through, and for the
+      others the health check read back (left out only when its answer was lost and it could not be read).
   returned: when O(state) is V(merged), V(replaced), V(overridden) or V(deleted)
   type: list
   elements: dict

@@ -13,6 +13,9 @@ description:
   - Runs the same query as M(hwcloud.elb.member_health_info) (waiting too, with O(wait_for)) and returns the
     result as the fact C(hwcloud_elb_member_health), so it lands in the host's facts, in fact caches and in
     AWX / Automation Controller fact storage.
+  - Read it as C(ansible_facts.hwcloud_elb_member_health) (another host's as
+    C(hostvars[host].ansible_facts.hwcloud_elb_member_health)); the bare variable depends on
+    C(INJECT_FACTS_AS_VARS), which ansible-core deprecates.
   - "Delegated per inventory host (C(delegate_to: localhost) with C(delegate_facts) left false) with
     O(address) set to the host's address, each host learns its own health in every pool of the balancer."
 author:
@@ -39,7 +42,7 @@ EXAMPLES = r'''
 
     - name: Use it
       ansible.builtin.debug:
-        msg: "{{ inventory_hostname }}: {{ hwcloud_elb_member_health.summary }}"
+        msg: "{{ inventory_hostname }}: {{ ansible_facts.hwcloud_elb_member_health.summary }}"
 
 - name: Read what another host gathered
   hosts: localhost
@@ -47,7 +50,7 @@ EXAMPLES = r'''
   tasks:
     - name: Show web1's health
       ansible.builtin.debug:
-        var: hostvars['web1'].hwcloud_elb_member_health.members
+        var: hostvars['web1'].ansible_facts.hwcloud_elb_member_health.members
 '''
 
 RETURN = r'''
@@ -72,6 +75,20 @@ ansible_facts:
             status: ONLINE
             reason: null
         summary: {healthy: 1, unhealthy: 0, checking: 0, unmonitored: 0, unknown: 0, total: 1}
+diagnosis:
+  description:
+    - With O(diagnose), when the wait fails - the member check of the members that were not healthy (at most 5).
+  returned: when a wait with O(diagnose=true) fails
+  type: dict
+  contains:
+    summary:
+      description: One line per failing check item, with the fix (also at the end of the failure message).
+      type: list
+      elements: str
+    checks:
+      description: One entry per member checked, as M(hwcloud.elb.member_check) returns them in its C(checks).
+      type: list
+      elements: dict
 '''
 
 from ansible_collections.hwcloud.elb.plugins.module_utils._member_health import run_member_health_module

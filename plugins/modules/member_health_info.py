@@ -12,8 +12,8 @@ version_added: 0.1.0
 description:
   - Lists the backend members of dedicated (v3), shared (v2) or classic (v1) Huawei Cloud load balancers with
     their health, normalised across the families, in RV(members), and counts them by health in RV(summary).
-  - With O(wait_for), waits until the members are healthy (or unhealthy), for example until a host is back in
-    rotation after an update.
+  - With O(wait_for), waits until the members are healthy (or unhealthy, or decided), for example until a host
+    is back in rotation after an update, or until the health check has decided on new members.
   - M(hwcloud.elb.member_health_facts) runs the same query and returns it as a fact instead.
 author:
   - hwcloud.elb maintainers (@hwcloud-elb)
@@ -44,6 +44,13 @@ EXAMPLES = r'''
     wait_for: healthy
     wait_timeout: 600
   delegate_to: localhost
+
+- name: Wait until the health check has decided on every member of the pool, then read them
+  hwcloud.elb.member_health_info:
+    pool: web-pool
+    wait_for: decided
+    wait_timeout: 60
+  register: decided
 
 - name: Wait until at least half of the pool is healthy
   hwcloud.elb.member_health_info:
@@ -136,6 +143,20 @@ summary:
   returned: always
   type: dict
   sample: {healthy: 1, unhealthy: 1, checking: 0, unmonitored: 0, unknown: 0, total: 2}
+diagnosis:
+  description:
+    - With O(diagnose), when the wait fails - the member check of the members that were not healthy (at most 5).
+  returned: when a wait with O(diagnose=true) fails
+  type: dict
+  contains:
+    summary:
+      description: One line per failing check item, with the fix (also at the end of the failure message).
+      type: list
+      elements: str
+    checks:
+      description: One entry per member checked, as M(hwcloud.elb.member_check) returns them in its C(checks).
+      type: list
+      elements: dict
 '''
 
 from ansible_collections.hwcloud.elb.plugins.module_utils._member_health import run_member_health_module

@@ -36,7 +36,8 @@ options:
     aliases: [loadbalancer_id]
   pool:
     description:
-      - Look for the member in this pool only (name or id).
+      - Look for the member in this pool only (name or id). A name that pools of two load balancers share is
+        refused before any write - give O(loadbalancer) too, or the pool's id.
     type: str
     aliases: [pool_id]
   address:
@@ -62,7 +63,8 @@ options:
         without a write.
       - V(serving) - back to O(weights), O(weight), or else its weight before the drain when it is still above
         V(0); a member at V(0) with no weight given gets V(1) with a warning (the service does not remember the
-        old weight - RV(members[].weight_before) of the drain is what the role keeps).
+        old weight - RV(members[].weight_before) of the drain is what the role keeps). Then waits until the member
+        is healthy (or unmonitored) in every pool where its weight is above V(0).
     type: str
     choices: [drained, serving]
     required: true
@@ -74,14 +76,34 @@ options:
     description:
       - With O(state=serving), the weight to restore per member id (or pool id or name), as returned in
         RV(members[].weight_before) by the drain. Wins over O(weight).
+      - Values are whole numbers from V(0) to V(100), or strings of digits (as O(weight) takes them); V(0) keeps
+        a member that was out of traffic on purpose out (no wait for its health).
+      - Every key must name a selected member, or the pool (id or name) of one; any other key is refused before
+        any write, naming it and the members and pools that exist.
     type: dict
   min_healthy:
     description:
-      - With O(state=drained), refuse to drain unless at least this many of the other members of each pool
-        are serving (weight above 0) and healthy (or unmonitored) - a number (V(1) - never drain the last one)
-        or a percentage of the other members (V(50%)). Nothing is written when refused.
+      - With O(state=drained), refuse to drain unless at least this many members of each pool stay serving
+        (weight above 0) and healthy or unmonitored once this member and the O(batch) are out - a number (V(1) -
+        never drain the last one) or a percentage of all the pool's members, rounded up (V(50%); any percentage
+        above V(0%) keeps the last member of a one-member pool). Nothing is written when refused; the message
+        names the pool, its member count, how many would be drained, and what to change.
+      - After its write, the drain reads the pools again; if another run drained at the same moment and a pool
+        fell below this, it puts its own weight back, waits (jittered) until the pool allows the drain again and
+        drains again, within O(wait_timeout); then it fails with C(changed=true) and the weights as they are.
+        See the rolling-updates guide (docs/rolling-updates.md).
       - Default - no such check.
     type: str
+  batch:
+    description:
+      - With O(state=drained), the other members drained at the same time by the same play - the hosts of its
+        C(serial) batch - as addresses, or C(address:port) when several members share an address. O(min_healthy)
+        counts them as drained too, so every host of a batch too large for a pool fails before any write,
+        whatever the timing. The P(hwcloud.elb.rolling_update#role) role passes the hosts of
+        C(ansible_play_batch).
+      - Default - none (only this member).
+    type: list
+    elements: str
   wait:
     description:
       - Wait for the balancer to be ACTIVE after the writes, then for the drain (O(state=drained)) or for the
@@ -106,25 +128,37 @@ options:
         threshold, as M(hwcloud.elb.member_health_info) does.
     type: bool
     default: true
+  diagnose:
+    description:
+      - With O(state=serving), when the wait for health fails, run the dedicated load balancer's member check (as
+        M(hwcloud.elb.member_check) does) for each member that is not healthy - at most 5, waiting at most 60 s
+        for the checks - and add its plain summary with the fix to the failure message and RV(diagnosis).
+      - V(v3) only - shared (v2) load balancers have no member check job, so V(true) fails there before any
+        call. Off by default - a diagnosis costs a POST and a few GETs per member checked.
+    type: bool
+    default: false
 extends_documentation_fragment:
   - hwcloud.elb.connection
   - hwcloud.elb.attributes
 notes:
   - Members are found with list calls (one per load balancer, v2 - plus one per pool), never one call per member;
     each weight change is one write. See the performance guide.
-  - Writes retry a 409 while the balancer is PENDING and lost answers, as the monitor modules do; a failure
-    after a write (the wait) reports C(changed=true) and the written weights.
+  - Writes retry a 409 while the balancer is busy (PENDING) until O(wait_timeout), as the monitor modules do; a
+    throttled or failed status read never turns that 409 into a conflict. A failure after a write (a second
+    write, the wait) reports C(changed=true) and each member's weight before and after, as read back from the
+    service, in RV(members) and in the message.
 seealso:
   - module: hwcloud.elb.member_health_info
 '''
 
 EXAMPLES = r'''
-- name: Take this host out of rotation in every pool of the balancer
+- name: Take this host out of rotation in every pool of the balancer (with the rest of its serial batch)
   hwcloud.elb.member_traffic:
     loadbalancer: web-lb
     address: "{{ ansible_host }}"
     state: drained
     min_healthy: 1
+    batch: "{{ ansible_play_batch | map('extract', hostvars, 'ansible_host') }}"
   delegate_to: localhost
   register: drained
 
@@ -139,8 +173,11 @@ EXAMPLES = r'''
 
 RETURN = r'''
 members:
-  description: The selected members (one per pool), with the weight they have after the task.
-  returned: success
+  description:
+    - The selected members (one per pool), with the weight they have after the task.
+    - Also when the task fails once the members were read - a refused drain (the weights unchanged), a failed
+      write (the weights the service holds), a failed wait.
+  returned: success, and failures after the members were read
   type: list
   elements: dict
   contains:
@@ -179,6 +216,28 @@ members:
       description: With O(state=serving) and a wait - the reason of the last failed check (v3), or null.
       type: dict
       returned: after a wait for health
+summary:
+  description:
+    - How many of the selected members are in each health state, and C(total) - as last read (after a wait for
+      health, as the wait ended; also when it failed).
+  returned: success, and failures after the members were read
+  type: dict
+  sample: {healthy: 1, unhealthy: 0, checking: 0, unmonitored: 0, unknown: 0, total: 1}
+diagnosis:
+  description:
+    - With O(diagnose), when the wait for health fails - the member check of the members that were not healthy
+      (at most 5).
+  returned: when a wait with O(diagnose=true) fails
+  type: dict
+  contains:
+    summary:
+      description: One line per failing check item, with the fix (also at the end of the failure message).
+      type: list
+      elements: str
+    checks:
+      description: One entry per member checked, as M(hwcloud.elb.member_check) returns them in its C(checks).
+      type: list
+      elements: dict
 '''
 
 from ansible_collections.hwcloud.elb.plugins.module_utils._member_traffic import run_member_traffic_module

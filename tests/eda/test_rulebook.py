@@ -22,6 +22,7 @@ import pytest
 import yaml
 
 from integration.conftest import ROOT, connection_env
+from integration.test_member_health import V3
 
 from .test_member_health_source import add_member, http_pool, member_list_gets
 
@@ -105,6 +106,9 @@ def rulebook_env(elb, **connection):
 
 def test_the_example_rulebook_runs_the_playbook_on_the_unhealthy_backend(elb, backends, tmp_path):
     pool = http_pool(elb)
+    # Behind a listener, so the playbook's member_check (v3) can ask the load balancer why.
+    elb.api('POST', V3 + '/listeners', {'listener': dict(loadbalancer_id=pool['loadbalancers'][0]['id'], protocol='HTTP',
+                                                         protocol_port=80, default_pool_id=pool['id'])})
     web = backends.http(200)
     add_member(elb, pool, web.port)
     elb.admin('POST', 'probe', {'rounds': 1})
@@ -119,6 +123,9 @@ def test_the_example_rulebook_runs_the_playbook_on_the_unhealthy_backend(elb, ba
         assert 'TASK [Say why it fails]' in output
         assert ('127.0.0.1:%d in demo-http-pool is unhealthy (OFFLINE): RESPONSE_MISMATCH, expected 200-204, got 500'
                 % web.port) in output, output
+        # The member check job names the configuration cause and its fix.
+        assert 'TASK [Say the cause and the fix]' in output
+        assert ('GET / on 127.0.0.1:%d answered 500, which is not among the expected codes 200-204' % web.port) in output
         recap = output[output.index('PLAY RECAP'):]
         assert '127.0.0.1' in recap and 'failed=0' in recap, recap
 
@@ -129,7 +136,7 @@ def test_the_example_rulebook_runs_the_playbook_on_the_unhealthy_backend(elb, ba
         assert rulebook.process.poll() is None
     finally:
         rulebook.stop()
-    assert elb.writes() == []
+    assert [path.rsplit('/', 1)[-1] for _method, path, _status in elb.writes()] == ['health-check']  # the check job only
 
 
 def test_refused_credentials_stop_the_rulebook_with_a_clear_error(elb, tmp_path):

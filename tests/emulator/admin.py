@@ -165,6 +165,7 @@ def reset(app, req):
     app.stats.reset()
     app.prober.reset()
     app.dataplane.reset()
+    app.member_checks.reset()
     return Response(200, {"status": "reset", "seed": seed})
 
 

@@ -35,7 +35,7 @@ MAX_QUEUED = 256           # background probes handed out and not finished yet, 
 MAX_PROBES_PER_S = 2000    # background probes started per second, at most (the synchronous round ignores it)
 TICK_S = 0.02              # how often the scheduler looks for due probes
 REFRESH_S = 0.5            # the target list is rebuilt this often (and after member writes)
-CONFIG_DEFAULTS = {"probe_time_scale": 1.0, "probe_background": True}
+CONFIG_DEFAULTS = {"probe_time_scale": 1.0, "probe_background": True, "blocked_health_checks": []}
 
 ONLINE, OFFLINE, INITIAL, NO_MONITOR, UNKNOWN = "ONLINE", "OFFLINE", "INITIAL", "NO_MONITOR", "UNKNOWN"
 _STATUS_LINE = re.compile(rb"^HTTP/\d(?:\.\d)? (\d{3})(?: |\r?$)")
@@ -313,6 +313,11 @@ class Prober:
                 return "probe_time_scale must be a number above 0 and at most 100"
             self.config["probe_time_scale"] = float(value)
             self._reschedule = True  # the new pace applies at once
+        if "blocked_health_checks" in body:
+            blocked, problem = _blocked_entries(body.pop("blocked_health_checks"))
+            if problem:
+                return problem
+            self.config["blocked_health_checks"] = blocked
         if "probe_background" in body:
             value = body.pop("probe_background")
             if value is None:
@@ -333,6 +338,15 @@ class Prober:
         with self._lock:
             self.counts.clear()
             self.total = 0
+
+    def blocked(self, address, port):
+        """Does a ``blocked_health_checks`` entry drop the health checks to ``address:port`` (the probed port)?"""
+        try:
+            ip = ipaddress.ip_address(address)
+        except (TypeError, ValueError):
+            return False
+        return any(ipaddress.ip_address(entry["address"]) == ip and entry.get("port") in (None, port)
+                   for entry in self.config["blocked_health_checks"])
 
     # -- reading health ---------------------------------------------------------------
 
@@ -360,6 +374,11 @@ class Prober:
             self.total += 1
 
     def _run(self, target):
+        if self.blocked(target.address, target.port):
+            # A security group that drops the health-check source: nothing answers until the timeout.
+            self._stop.wait(target.timeout)
+            self._record(target, _reason("CONNECT_TIMEOUT"))
+            return
         try:
             failure = probe(target)
         except Exception as exc:  # pylint: disable=broad-except
@@ -446,6 +465,27 @@ class Prober:
                 self._in_flight.add(key)
                 budget -= 1
                 self._queue.put((_copy(target, scale), lambda key=key: self._in_flight.discard(key)))
+
+
+def _blocked_entries(value):
+    """``[{"address", "port"?}]`` checked and normalised; (entries, None) or (None, problem)."""
+    problem = 'blocked_health_checks must be a list of {"address": <IP>, "port": <1-65535, optional>}'
+    if value is None:
+        return [], None
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        return None, problem
+    entries = []
+    for item in value:
+        port = item.get("port")
+        if set(item) - {"address", "port"} or (port is not None and (
+                isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535)):
+            return None, problem
+        try:
+            address = str(ipaddress.ip_address(item.get("address")))
+        except (TypeError, ValueError):
+            return None, problem
+        entries.append({"address": address, "port": port})
+    return entries, None
 
 
 class _Countdown:

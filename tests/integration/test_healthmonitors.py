@@ -214,13 +214,14 @@ def test_preflight_one_bad_item_among_fifty_writes_nothing_and_names_every_bad_i
     failed = run_task('healthmonitors', dict(config=config), expect_failure=True)
     assert elb.writes() == []
     msg = failed['msg']
-    assert '5 problem(s) in config; nothing was written.' in msg
+    assert '6 problem(s) in config; nothing was written.' in msg  # item 52 names many-4 like item 5 too
     assert "config item 11 (pool 'no-such-pool'): pool is 'no-such-pool'; no pool has that id or name." in msg
     assert "config item 31 (pool 'demo-udp-pool'): type is 'TCP', which a pool of protocol UDP cannot use" in msg
     assert "config item 41 (pool 'many-38'): delay is 0; it must be a whole number from 1 to 50." in msg
     assert "config item 51 (pool 'many-3'): the same pool as config item 4" in msg
     assert ("config item 52 (pool 'many-4'): healthcheck_uri is not for a v3 health check "
             "(hwcloud.elb.healthmonitor_v3 has no such option)") in msg
+    assert "config item 52 (pool 'many-4'): the same pool as config item 5 (pool 'many-4')" in msg
     assert 'Traceback' not in failed['_output']
     named = [msg.index('config item %d ' % n) for n in (11, 31, 41, 51, 52)]
     assert named == sorted(named)  # in the order of the items

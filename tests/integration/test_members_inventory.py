@@ -144,7 +144,7 @@ def test_v2_balancer_and_bad_configuration(elb, backends, tmp_path):
                  {'plugin': 'hwcloud.elb.members', 'loadbalancers': ['no-such-lb']}, expect_rc=None,
                  extra_env={'ANSIBLE_INVENTORY_UNPARSED_FAILED': 'true', 'ANSIBLE_INVENTORY_ENABLED': 'auto'})
     assert failed.returncode != 0
-    assert "loadbalancer is 'no-such-lb'" in failed.stderr
+    assert "loadbalancers has 'no-such-lb'" in failed.stderr  # the option the file gives (issue 27)
 
 
 def test_v1_listeners_group_classic_backends(elb, backends, tmp_path):

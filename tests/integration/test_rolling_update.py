@@ -5,7 +5,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -16,6 +18,9 @@ from .test_member_health import V3, pool_member, pool_monitor
 
 EXAMPLE = os.path.join(ROOT, 'docs', 'examples', 'rolling_update.yml')
 HOSTS = ('host1', 'host2', 'host3')
+# The example's handler runs app_restart_command; these hosts' App restarts on POST /restart.
+RESTART = ('%s -c "import sys, urllib.request as u; u.urlopen(u.Request(sys.argv[1], method=\'POST\'))" '
+           'http://127.0.0.1:{{ app_port }}/restart' % sys.executable)
 
 # The update tasks the test runs: the example's own update, then a look at the pool from inside it.
 CHECKED_UPDATE = '''---
@@ -83,16 +88,16 @@ class App:
         self.server.server_close()
 
 
-@pytest.fixture(name='web')
-def web_fixture(elb, tmp_path):
-    """Three hosts, each an App registered in demo-http-pool with weight 5; background probing, fast."""
+@contextlib.contextmanager
+def hosts_in_pool(elb, tmp_path, names):
+    """Each host an App registered in demo-http-pool with weight 5; background probing, fast."""
     # Probes every 0.2 s with a 0.2 s timeout, two failures to go down: fast, yet not flapping on a busy machine.
     elb.admin('POST', 'config', {'probe_background': True, 'probe_time_scale': 0.2})
     pool = elb.pool('demo-http-pool')
     pool_monitor(elb, V3, pool['id'], max_retries_down=2)
     hosts = {}
     try:
-        for name in HOSTS:
+        for name in names:
             app_dir = tmp_path / name
             app_dir.mkdir()
             app = App(str(app_dir))
@@ -102,6 +107,20 @@ def web_fixture(elb, tmp_path):
     finally:
         for host in hosts.values():
             host['app'].stop()
+
+
+@pytest.fixture(name='web')
+def web_fixture(elb, tmp_path):
+    """Three hosts in demo-http-pool."""
+    with hosts_in_pool(elb, tmp_path, HOSTS) as web:
+        yield web
+
+
+@pytest.fixture(name='pair')
+def pair_fixture(elb, tmp_path):
+    """Two hosts: the whole of demo-http-pool."""
+    with hosts_in_pool(elb, tmp_path, HOSTS[:2]) as web:
+        yield web
 
 
 def inventory(web, releases=None):
@@ -116,7 +135,7 @@ def run_example(elb, web, releases=None, expect_rc=None, update_tasks=CHECKED_UP
     tasks = web['tmp'] / 'update.yml'
     tasks.write_text(update_tasks, encoding='utf-8')
     extra = dict(rolling_update_loadbalancer='demo-lb', rolling_update_tasks=str(tasks),
-                 rolling_update_wait_timeout=60)
+                 rolling_update_wait_timeout=60, app_restart_command=RESTART)
     return run_playbook(playbook, env=connection_env(elb), inventory=inventory(web, releases), extra_vars=extra,
                         expect_rc=expect_rc)
 
@@ -124,6 +143,12 @@ def run_example(elb, web, releases=None, expect_rc=None, update_tasks=CHECKED_UP
 def weight(elb, web, name):
     member = web['hosts'][name]['member']
     return elb.api('GET', '%s/pools/%s/members/%s' % (V3, web['pool']['id'], member['id']))['member']
+
+
+def stopped(run):
+    """The hosts the role stopped at the drain (each with the reason), after judging the whole batch."""
+    return [r for r in run.records if r['status'] == 'failed' and r['task'].endswith(
+        'Stop when the batch could not be drained as a whole')]
 
 
 def wait_all_healthy(run_task):
@@ -135,6 +160,8 @@ def test_serial_play_drains_updates_and_restores_each_host(elb, web, run_task):
     run = run_example(elb, web, expect_rc=0)
     checks = [r for r in run.records if r['task'].endswith('This host takes no new traffic, the others serve')]
     assert [r['host'] for r in checks] == list(HOSTS) and all(r['status'] == 'ok' for r in checks), run.output
+    # The role's loops over "every pool" are labelled so (issue 27 item 6), never "(item=None)".
+    assert '(item=None)' not in run.output and '(item=every pool of demo-lb)' in run.output, run.output
     for name, host in web['hosts'].items():
         member = weight(elb, web, name)
         assert member['weight'] == 5 and member['operating_status'] == 'ONLINE', member
@@ -166,10 +193,9 @@ def test_refuses_to_drain_the_last_healthy_member(elb, web, run_task):
                                     'wait_timeout': 30})
     elb.reset_stats()
     run = run_example(elb, web, expect_rc=2)
-    failed = [r for r in run.records if r['status'] == 'failed']
+    failed = stopped(run)
     assert [r['host'] for r in failed] == ['host1'], run.output
-    assert 'Refusing to drain 127.0.0.1:%d' % web['hosts']['host1']['app'].port in failed[0]['result']['results'][0][
-        'msg']
+    assert 'Refusing to drain 127.0.0.1:%d' % web['hosts']['host1']['app'].port in failed[0]['result']['msg']
     assert elb.writes() == [] and weight(elb, web, 'host1')['weight'] == 5
     assert web['hosts']['host1']['app'].restarts == 0
 
@@ -217,8 +243,167 @@ def test_check_mode_writes_nothing(elb, web, run_task):
                      "\"{{ playbook_dir }}/rolling_update_app.yml\"\n", encoding='utf-8')
     elb.reset_stats()
     run_playbook(EXAMPLE, env=connection_env(elb), inventory=inventory(web), check=True, expect_rc=0,
-                 extra_vars=dict(rolling_update_loadbalancer='demo-lb', rolling_update_tasks=str(tasks)))
+                 extra_vars=dict(rolling_update_loadbalancer='demo-lb', rolling_update_tasks=str(tasks),
+                                 app_restart_command=RESTART))
     assert elb.writes() == []
     for name, host in web['hosts'].items():
         assert weight(elb, web, name)['weight'] == 5 and host['app'].restarts == 0
         assert os.listdir(host['dir']) == []
+
+
+# -- issue 26: min_healthy whatever runs at once, deliberate weights, calls ------------------------------------
+
+QUICK_UPDATE = '''---
+- name: The update takes a moment
+  ansible.builtin.wait_for:
+    timeout: 1
+'''
+
+# The other member must serve while this one is out; a drain that met another run's drain puts its own weight
+# back at once, so a moment with both out is allowed (the retries), a host left out is not.
+WATCHED_UPDATE = '''---
+- name: The other member serves while this one is out
+  hwcloud.elb.member_health_info:
+    loadbalancer: demo-lb
+  delegate_to: localhost
+  register: during_update
+  until: >-
+    (during_update.members | selectattr('protocol_port', 'equalto', app_port | int) | map(attribute='weight')
+     | list == [0]) and (during_update.members | rejectattr('protocol_port', 'equalto', app_port | int)
+     | selectattr('weight', 'gt', 0) | list | length == 1)
+  retries: 8
+  delay: 1
+
+- name: The update takes a moment
+  ansible.builtin.wait_for:
+    timeout: 2
+'''
+
+
+def role_play(web, hosts='web', serial=1, update=QUICK_UPDATE, name='update.yml'):
+    tasks = web['tmp'] / name
+    tasks.write_text(update, encoding='utf-8')
+    return [{'name': 'Roll the hosts', 'hosts': hosts, 'serial': serial, 'max_fail_percentage': 0,
+             'gather_facts': False, 'tasks': [{
+                 'name': 'Drain, update, restore', 'ansible.builtin.include_role': {'name': 'hwcloud.elb.rolling_update'},
+                 'vars': {'rolling_update_port': '{{ app_port }}', 'rolling_update_tasks': str(tasks)}}]}]
+
+
+def run_role(elb, web, expect_rc=None, **play):
+    extra = dict(rolling_update_loadbalancer='demo-lb', rolling_update_wait_timeout=60)
+    return run_playbook(role_play(web, **play), env=connection_env(elb), inventory=inventory(web), extra_vars=extra,
+                        expect_rc=expect_rc)
+
+
+def test_a_serial_batch_that_would_empty_the_pool_fails_in_every_host_before_any_write(elb, pair, run_task):
+    """Item 1: serial 2 on a pool of two, balancer writes PENDING 0.3 s: today both members end at weight 0 and
+    the play succeeds. Every host of the batch must fail before any write, saying what to change."""
+    wait_all_healthy(run_task)
+    elb.admin('POST', 'config', {'pending_seconds': 0.3})
+    elb.reset_stats()
+    run = run_role(elb, pair, serial=2, expect_rc=2)
+    elb.admin('POST', 'config', {'pending_seconds': 0})
+    assert elb.writes() == [], run.output
+    failed = stopped(run)
+    assert sorted(r['host'] for r in failed) == ['host1', 'host2'], run.output
+    for record in failed:
+        message = record['result']['msg']
+        assert 'pool demo-http-pool has 2 member(s); draining 2 of them' in message, message
+        assert 'Lower serial (this batch drains 2 members at once) or min_healthy' in message, message
+    for name in ('host1', 'host2'):
+        assert weight(elb, pair, name)['weight'] == 5 and pair['hosts'][name]['app'].restarts == 0
+
+
+def test_every_host_of_a_batch_judges_every_pool_the_batch_drains(elb, web, run_task):
+    """Item 1, serial 2 over host1 and host3: demo-http-pool can spare both, but host3 is also the only member of
+    demo-tcp-pool. host1 alone would find its own pool fine, drain, and be abandoned when host3 is refused; it
+    judges host3's pool too, so both fail before any write."""
+    wait_all_healthy(run_task)
+    pool_member(elb, V3, elb.pool('demo-tcp-pool')['id'], web['hosts']['host3']['app'].port, weight=5)
+    elb.reset_stats()
+    run = run_role(elb, web, hosts='host1:host3', serial=2, expect_rc=2)
+    assert elb.writes() == [], run.output
+    failed = stopped(run)
+    assert sorted(r['host'] for r in failed) == ['host1', 'host3'], run.output
+    for record in failed:
+        assert 'pool demo-tcp-pool has 1 member(s); draining 1 of them' in record['result']['msg'], record
+
+
+def test_a_host_of_the_batch_that_fails_to_drain_leaves_no_other_drained(elb, web, run_task):
+    """No refusal leaves another host drained and abandoned: ghost has no member (its drain fails), host1's drain
+    goes through; the role puts host1 back before the batch stops."""
+    wait_all_healthy(run_task)
+    extra = dict(rolling_update_loadbalancer='demo-lb', rolling_update_wait_timeout=60)
+    lines = inventory(web) + 'ghost ansible_host=127.0.0.1 app_port=1 app_dir=%s rolling_update_state_dir=%s\n' % (
+        web['tmp'], web['tmp'])
+    elb.reset_stats()
+    run = run_playbook(role_play(web, hosts='host1:ghost', serial=2), env=connection_env(elb), inventory=lines,
+                       extra_vars=extra, expect_rc=2)
+    failed = dict((r['host'], r['result']['msg']) for r in stopped(run))
+    assert sorted(failed) == ['ghost', 'host1'], run.output
+    assert 'No member matches' in failed['ghost']
+    assert failed['host1'] == 'Another host of this batch could not be drained (ghost); this host was put back.'
+    assert [method for method, _path, _status in elb.writes()] == ['PUT', 'PUT']  # drained, then put back
+    member = weight(elb, web, 'host1')
+    assert member['weight'] == 5 and web['hosts']['host1']['app'].restarts == 0
+    assert not [f for f in os.listdir(web['hosts']['host1']['dir']) if f.startswith('hwcloud_elb_rolling_update')]
+
+
+def test_a_serial_batch_the_pool_can_spare_is_drained_together(elb, web, run_task):
+    """serial 2 on three members with min_healthy 1: the batch leaves one serving, so it goes ahead."""
+    wait_all_healthy(run_task)
+    run_role(elb, web, serial=2, expect_rc=0)
+    for name in HOSTS:
+        assert weight(elb, web, name)['weight'] == 5
+
+
+def test_two_independent_runs_on_one_pool_never_leave_it_empty(elb, pair, run_task):
+    """Item 1 between runs: two ansible-playbook processes, one per host of a pool of two, started together; the
+    first two weight writes are held 5 s, so both drains pass their check before either write lands. Today both
+    members stay at 0 through both updates. Now the drain that finds the pool below min_healthy after its write
+    puts its weight back and waits for the other host to come back: each update sees the other member serving."""
+    wait_all_healthy(run_task)
+    elb.admin('POST', 'faults', {'rules': [{'method': 'PUT', 'path': '/members/', 'delay_s': 5, 'times': 2}]})
+    outcomes = {}
+
+    def run(host):
+        outcomes[host] = run_role(elb, pair, hosts=host, update=WATCHED_UPDATE, name='update-%s.yml' % host)
+
+    threads = [threading.Thread(target=run, args=(host,)) for host in ('host1', 'host2')]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    for host, outcome in outcomes.items():
+        assert outcome.returncode == 0, outcome.output
+        watched = [r for r in outcome.records if r['task'].endswith('The other member serves while this one is out')]
+        assert [r['status'] for r in watched] == ['ok'], outcome.output
+    assert sorted(outcomes) == ['host1', 'host2']
+    assert [status for _m, _p, status in elb.writes()].count(200) >= 4  # the drains and restores, maybe put-backs
+    for name in ('host1', 'host2'):
+        assert weight(elb, pair, name)['weight'] == 5 and pair['hosts'][name]['app'].restarts == 0
+
+
+def test_a_member_deliberately_at_weight_0_stays_at_0(elb, web, run_task):
+    """Item 4: host1's member is also in demo-tcp-pool, drained there by hand. The role drains it from
+    demo-http-pool and restores that one; the deliberate 0 is saved as 0 and stays 0."""
+    wait_all_healthy(run_task)
+    tcp = elb.pool('demo-tcp-pool')
+    kept_out = pool_member(elb, V3, tcp['id'], web['hosts']['host1']['app'].port, weight=0)
+    run = run_role(elb, web, hosts='host1', expect_rc=0)
+    assert weight(elb, web, 'host1')['weight'] == 5
+    held = elb.api('GET', '%s/pools/%s/members/%s' % (V3, tcp['id'], kept_out['id']))['member']['weight']
+    assert held == 0, run.output
+    assert 'has weight 0 and no weight to restore' not in run.output
+
+
+def test_drain_and_restore_cost_at_most_10_gets_and_2_writes_per_pool(elb, web, run_task):
+    """docs/performance.md: the role's calls for one host in one pool (today 21 GETs), one list call per poll."""
+    wait_all_healthy(run_task)
+    elb.reset_stats()
+    run_role(elb, web, hosts='host1', expect_rc=0)
+    calls = elb.calls()
+    gets = [path for method, path, _status in calls if method == 'GET']
+    assert len(gets) <= 10, gets
+    assert [method for method, _path, _status in calls if method != 'GET'] == ['PUT', 'PUT']
+    assert not [path for path in gets if '/members/' in path]  # never one GET per member

@@ -17,7 +17,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+# Bold headings on a terminal only: no escape codes in a log or a CI page.
+if [ -t 1 ]; then bold=$'\033[1m' plain=$'\033[0m'; else bold='' plain=''; fi
+step() { printf '\n%s== %s%s\n' "$bold" "$*" "$plain"; }
 
 export ANSIBLE_COLLECTIONS_PATH="$work/collections"
 step "Installing the collection into a scratch collections path"
@@ -51,6 +53,10 @@ step "Second run: the same input changes nothing"
 "$bin/ansible-playbook" -i localhost, -c local "$playbook" | tee "$work/run2.log"
 
 grep -q 'changed=0' "$work/run2.log" || { echo "demo FAILED: the second run reported changes" >&2; exit 1; }
+# README.md shows the second run's monitors and recap: they must be what the demo prints.
+grep -E '^localhost +:|"msg": ' "$work/run2.log" | sed 's/ *$//' | while IFS= read -r line; do
+  grep -qF -- "$line" "$root/README.md" || { echo "demo FAILED: README.md does not show this line of the demo: $line" >&2; exit 1; }
+done
 writes=$("$bin/python" - "$url" <<'PY'
 import json, sys, urllib.request
 requests = json.load(urllib.request.urlopen(sys.argv[1] + "/_emulator/stats"))["requests"]
@@ -99,3 +105,4 @@ PY
 grep -q "RESPONSE_MISMATCH, expected 200-204, got 500" "$work/health.log" \
   || { echo "demo FAILED: the failing backend's reason was not shown" >&2; exit 1; }
 step "Done: the failing backend was seen with its reason, fixed, and waited for until both were healthy"
+"$bin/python" "$root/tests/utils/demo_rolling.py" "$url" "$work"  # rolling update under load, 0 failed requests (issue 26)

@@ -71,13 +71,13 @@ def test_reset_restores_seed_and_clears_everything(api):
     monitor = {"pool_id": seed_id(P1, "v3", "pool", "demo-tcp-pool"), "type": "TCP", "delay": 5, "timeout": 3, "max_retries": 3}
     api.signed("POST", MONITORS, body={"healthmonitor": monitor})
     api.admin("POST", "faults", {"rules": [{"path": "nothing-matches-this"}]})
-    api.admin("POST", "config", {"pending_seconds": 3, "rate_limit_per_s": 100})
+    api.admin("POST", "config", {"pending_seconds": 3, "rate_limit_per_s": 100, "blocked_health_checks": [{"address": "127.0.0.9"}]})
     assert api.admin("POST", "reset").json() == {"status": "reset", "seed": True}
     assert api.signed("GET", MONITORS).json()["healthmonitors"] == []
     assert api.admin("GET", "faults").json()["rules"] == []
     assert api.admin("GET", "config").json() == {
         "pending_seconds": 0, "rate_limit_per_s": 0, "token_ttl_s": None, "pending_blocks_create": True,
-        "probe_time_scale": 1.0, "probe_background": True, "data_plane": False}
+        "probe_time_scale": 1.0, "probe_background": True, "blocked_health_checks": [], "data_plane": False}
     assert api.admin("GET", "stats").json()["total"] == 1
     assert api.admin("POST", "reset", {"seed": False}).json()["seed"] is False
     assert api.signed("GET", "/v3/%s/elb/pools" % P1).json()["pools"] == []

@@ -147,5 +147,7 @@ def test_config_keys_are_checked():
     assert probe_config.configure({"probe_background": "no"}) is not None
     body = {"probe_time_scale": 0.05, "probe_background": False, "pending_seconds": 1}
     assert probe_config.configure(body) is None and body == {"pending_seconds": 1}
-    assert probe_config.config == {"probe_time_scale": 0.05, "probe_background": False}
+    assert probe_config.config == {"probe_time_scale": 0.05, "probe_background": False, "blocked_health_checks": []}
+    assert probe_config.configure({"blocked_health_checks": [{"address": "::1", "port": 80}]}) is None
+    assert probe_config.blocked("::1", 80) and not probe_config.blocked("::1", 81) and not probe_config.blocked("127.0.0.1", 80)
     assert types.SimpleNamespace(**probe_config.stats()).total == 0

@@ -135,3 +135,30 @@ def test_every_family_declares_its_members_and_the_module_choices_follow():
 def test_selection_problems(params, message):
     problems = _members.selection_problems(FAMILIES['v3'], params)
     assert any(message in problem for problem in problems), problems
+
+
+def test_unmonitored_members_count_as_healthy_at_once():
+    """Issue 26 item 7: NO_MONITOR members get traffic; a wait for healthy on them ends on the first read."""
+    (members, summary), client, reader = wait(lambda now: [('a', 'unmonitored'), ('b', 'healthy')], wait_timeout=300)
+    assert summary['unmonitored'] == 1 and reader.reads == 1 and client.now == 0
+
+
+def test_a_failed_wait_carries_the_members_and_summary():
+    """Issue 26 item 9: the failure says what the wait saw last."""
+    err, _client, _reader = wait(lambda now: [('a', 'healthy'), ('b', 'unhealthy')], wait_timeout=10, fail_fast=False)
+    assert isinstance(err, _members.WaitFailed)
+    assert [m['id'] for m in err.members] == ['a', 'b'] and err.summary['unhealthy'] == 1
+
+
+def test_a_member_put_back_from_weight_0_gets_twice_the_down_threshold():
+    """Issue 26 item 10: a v2 member shows OFFLINE while at weight 0 and comes back from OFFLINE after a restore;
+    fail_fast gives such a member (``settling``) twice its down threshold (2 x 3 x 2 s) before it gives up."""
+    def back_at_9(now):
+        return [('a', 'healthy'), ('b', 'unhealthy' if now < 9 else 'healthy')]
+
+    err, client, _reader = wait(back_at_9, wait_timeout=300)
+    assert isinstance(err, InputError) and client.now < 9  # without the allowance: gave up at 6 s
+    (_members_read, summary), client, _reader = wait(back_at_9, wait_timeout=300, settling=['b'])
+    assert summary['healthy'] == 2 and client.now >= 9
+    err, client, _reader = wait(lambda now: [('a', 'healthy'), ('b', 'unhealthy')], wait_timeout=300, settling=['b'])
+    assert isinstance(err, InputError) and 12 <= client.now < 24

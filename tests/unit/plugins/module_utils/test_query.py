@@ -29,7 +29,7 @@ def test_false_is_a_filter():
 @pytest.mark.parametrize('given, message', [
     (dict(api_version='v1', type=['TCP']), 'type cannot filter v1 health checks'),
     (dict(api_version='v2', enterprise_project_id=['e']), 'enterprise_project_id cannot filter v2'),
-    (dict(api_version='v3', listener='l', loadbalancer='b'), 'listener, loadbalancer cannot filter v3'),
+    (dict(api_version='v3', listener='l', loadbalancer='b'), 'listener cannot filter v3'),  # loadbalancer can (issue 27)
     (dict(api_version='v2', delay=['5', '6']), "delay is ['5', '6']: the v2 API filters on one value at a time"),
     (dict(api_version='v3', delay=['0']), 'delay is 0; it must be a whole number from 1 to 50'),
     (dict(api_version='v3', delay=['True']), "delay is 'True'; each value must be a whole number"),

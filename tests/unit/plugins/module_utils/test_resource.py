@@ -133,9 +133,42 @@ def test_a_real_conflict_after_a_write_fails_saying_what_went_through():
     api.busy_from, api.busy_times = 1, 10
     with pytest.raises(FailedAfterWrite) as caught:
         run(api, config=[dict(TCP, pool='db'), dict(TCP, pool='web')])
-    assert str(caught.value).startswith('1 of 2 health check write(s) went through, then: load balancer ')
-    assert [c['pool'] for c in caught.value.result['commands']] == [
-        next(p['id'] for p in api.pools.values() if p['name'] == 'db')]
+    db = next(p['id'] for p in api.pools.values() if p['name'] == 'db')
+    assert str(caught.value).startswith('1 of 2 health check write(s) went through (created the health check of '
+                                        'pool %s), then: load balancer ' % db)
+    result = caught.value.result
+    assert result['changed'] and [c['pool'] for c in result['commands']] == [db]
+    # after is what the service holds: the created monitor, and none on web, whose create was refused
+    assert [item['pool'] for item in result['after']] == [db]
+
+
+def test_a_lost_answer_read_back_as_applied_counts_as_written_and_a_write_never_sent_keeps_the_monitor():
+    api = FakeSet()
+    run(api, config=[dict(TCP, pool='db'), dict(TCP, pool='web')])
+    db, web = (next(p['id'] for p in api.pools.values() if p['name'] == name) for name in ('db', 'web'))
+    original = api.request
+
+    def lose_the_first_answer(method, path, query=None, body=None):
+        answer = original(method, path, query, body)
+        if method == 'PUT':
+            raise ApiError('no answer', status=502, applied_unknown=True)
+        return answer
+    api.request = lose_the_first_answer
+    with pytest.raises(FailedAfterWrite) as caught:
+        run(api, config=[dict(TCP, pool='db', delay=9), dict(TCP, pool='web', delay=8)])
+    result = caught.value.result
+    # the PUT of db went through although its answer was lost (read back); web's PUT never ran (same balancer)
+    assert result['changed'] and [c['pool'] for c in result['commands']] == [db]
+    assert dict((item['pool'], item['delay']) for item in result['after']) == {db: 9, web: 5}
+    assert 'updated the health check of pool %s' % db in str(caught.value)
+
+
+def test_a_failed_write_with_nothing_applied_fails_unchanged():
+    api = FakeSet()
+    api.busy_from, api.busy_times = 0, 10
+    with pytest.raises(ApiError):
+        run(api, config=[dict(TCP, pool='db')])
+    assert api.monitors == {}
 
 
 def test_overridden_needs_scope_and_rendered_makes_no_call():
@@ -153,3 +186,24 @@ def test_one_wait_per_balancer_after_its_last_write_and_none_with_wait_false():
     run(api, 'deleted', [dict(pool='db'), dict(pool='web')], wait=False)
     assert [c[0] for c in api.writes()] == ['DELETE', 'DELETE']
     assert not [c for c in api.calls if 'loadbalancers' in c[1]]
+
+
+def test_a_name_two_pools_share_fails_in_deleted_and_a_missing_one_is_only_a_warning():
+    api = FakeSet()
+    twin = dict(next(p for p in api.pools.values() if p['name'] == 'db'), id='22222222-2222-4222-8222-222222222222')
+    api.pools[twin['id']] = twin
+    with pytest.raises(InputError, match="config item 1 \\(pool 'db'\\): pool is 'db'; 2 pools have that name"):
+        run(api, 'deleted', [dict(pool='db')])
+    assert run(api, 'deleted', [dict(pool='nope')])['warnings'] and api.writes() == []
+
+
+def test_the_same_pool_twice_is_refused_even_when_rendered_and_types_are_checked_per_item():
+    with pytest.raises(InputError) as caught:
+        ResourceRun(None, dict(params('rendered'), config=[dict(TCP, pool='db'), dict(TCP, pool='db', delay='x'),
+                                                           'db'])).run()
+    message = str(caught.value)
+    assert "config item 2 (pool 'db'): the same pool as config item 1 (pool 'db')" in message
+    assert "config item 2 (pool 'db'): delay is 'x' (a str); it must be a whole number from 1 to 50." in message
+    assert "config item 3: it is 'db' (a str); each item must be a dict of options." in message
+    assert ResourceRun(None, params('rendered', [dict(TCP, pool='db', delay='7')])).run()['rendered'] == [
+        {'healthmonitor': dict(TCP, pool_id='db', delay=7)}]
