@@ -35,6 +35,31 @@ ROLLING_UPDATE_CALLS = (
     'project-wide list.\n'
 )
 
+# Not measured by make bench either: the figures come from tests/integration/test_member.py and test_blue_green.py (issue 29).
+MEMBER_CALLS = (
+    '## Calls of hwcloud.elb.member: one member and 100\n'
+    '\n'
+    'Measured in `tests/integration/test_member.py` (`test_calls_for_one_and_for_100_members`, v3, a pool without a\n'
+    'monitor, so the health wait ends at its first poll): 100 members given as `members` cost exactly the calls of one\n'
+    'member, because the writes go to the batch endpoints (`batch-add`, `batch-update`, `batch-delete`, up to 200\n'
+    "members a call) and the pool's members are read with one list call.\n"
+    '\n'
+    '| task | writes | GETs |\n'
+    '| --- | --- | --- |\n'
+    '| register (`present`), 1 or 100 members | 1 (`POST members` or `batch-add`) | 4: pools, members; the balancer ACTIVE; one health poll |\n'
+    '| re-run, nothing to change | 0 | 3: pools, members; one health poll |\n'
+    '| deregister (`absent`), 1 or 100 members | 2 (weight 0, then the delete) | 4: pools, members; the balancer ACTIVE after each write |\n'
+    '\n'
+    "v2 has no batch endpoints: one write per member and kind of write, and its reads are the balancer's status tree\n"
+    "and the pool's member list.\n"
+    '\n'
+    'Time per blue/green swap (`tests/integration/test_blue_green.py`, three backends replaced by three under 50\n'
+    'requests a second): 11.3 s for the whole `ansible-playbook` run of `docs/examples/blue_green.yml` (four tasks,\n'
+    'its start-up included; two runs, load average 5 on the shared 2-core machine), against a floor of 1.4 s - the\n'
+    "monitor's up threshold x delay (2 x 0.2 s, the emulator's time scale) plus the drain (`drain_timeout: 1`). The\n"
+    "rest is ansible-playbook's own cost per task and the health wait's first pause (1 s), not API calls.\n"
+)
+
 
 def _row(rows, label):
     return next((row for row in rows if row['label'] == label), None)
@@ -430,6 +455,7 @@ def document(results):
     add(ROLLING_UPDATE_CALLS)
     if s.get('rolling'):
         add(rolling_bench.markdown(s['rolling']))
+    add(MEMBER_CALLS)
     add('## What was left out, and why\n')
     add('- The role is timed over 200 pools, not over 1,000 to 10,000 of them: each pool is one or two Ansible tasks '
         '(each about the floor\'s time), so 10,000 would take over an hour; the growth measured is that of the '

@@ -46,13 +46,20 @@ class TaskFailed(FailedAfterWrite):
     ``changed`` true only when something was written."""
 
 
-def argument_spec():
+def location_spec():
+    """The options that say where a member is, shared with the member module: family, balancer, pool, address, port."""
     return dict(
         api_version=dict(type='str', choices=sorted(FAMILIES), default=DEFAULT),
         loadbalancer=dict(type='str', aliases=['loadbalancer_id']),
         pool=dict(type='str', aliases=['pool_id']),
         address=dict(type='str'),
         protocol_port=dict(type='int'),
+    )
+
+
+def argument_spec():
+    return dict(
+        location_spec(),
         instance_id=dict(type='str'),
         member=dict(type='str', aliases=['member_id']),
         state=dict(type='str', choices=[DRAINED, SERVING], required=True),
@@ -177,6 +184,35 @@ def shortfall_text(short, min_healthy):
                          item['pool'], item['members'], len(item['leaving']), member_text(item['leaving']),
                          item['serving'], item['needed'], min_healthy, item['room']))
     return '; '.join(texts)
+
+
+def drain_seconds(pools, drain_timeout=None):
+    """How long open connections may last after a member leaves new traffic: ``drain_timeout`` when given, else
+    the longest ``connection_drain.timeout`` of ``pools`` that have connection drain enabled, else 0."""
+    if drain_timeout is not None:
+        return drain_timeout
+    seconds = 0
+    for pool in pools:
+        drain = pool.get('connection_drain') or {}
+        if drain.get('enable'):
+            seconds = max(seconds, drain.get('timeout') or 0)
+    return seconds
+
+
+def wait_for_drain(client, seconds):
+    """The drain wait: a poll that never succeeds, so it ends at that deadline (the shared backoff)."""
+    if seconds:
+        client.backoff(deadline=seconds, base=1.0, cap=5.0).poll(lambda: None)
+
+
+def wait_healthy(client, family, scope, ids, wait_timeout, fail_fast, settling=(), selection=None):
+    """The member-health wait (``_members.wait_for_health``) on the members ``ids`` of an already resolved scope:
+    healthy or unmonitored, each; ``selection`` adds the filters the service applies on each poll (fewer members
+    to send). Returns ``(members, summary)``; raises ``_members.WaitFailed``."""
+    own = copy.copy(scope)
+    own.params = dict(scope.params, ids=ids, **dict((k, v) for k, v in (selection or {}).items() if v is not None))
+    return _members.wait_for_health(client, family, None, wait_for=_members.HEALTHY, wait_timeout=wait_timeout,
+                                    fail_fast=fail_fast, scope=own, settling=settling)
 
 
 class MemberTraffic:
@@ -389,17 +425,8 @@ class MemberTraffic:
     # -- waits --------------------------------------------------------------------------------------------
 
     def wait_drained(self, scope, changing):
-        """New connections stopped at weight 0; old ones may last the pool's connection-drain time (or
-        drain_timeout). The wait is a poll that never succeeds, so it ends at that deadline (the shared backoff)."""
-        seconds = self.params.get('drain_timeout')
-        if seconds is None:
-            seconds = 0
-            for member in changing:
-                drain = scope.parents[member['pool_id']].get('connection_drain') or {}
-                if drain.get('enable'):
-                    seconds = max(seconds, drain.get('timeout') or 0)
-        if seconds:
-            self.client.backoff(deadline=seconds, base=1.0, cap=5.0).poll(lambda: None)
+        wait_for_drain(self.client, drain_seconds([scope.parents[m['pool_id']] for m in changing],
+                                                  self.params.get('drain_timeout')))
 
     def wait_serving(self, scope, mine, targets, result):
         """The member-health wait: healthy (or unmonitored) in every pool where it gets a weight above 0 (a
@@ -407,13 +434,10 @@ class MemberTraffic:
         ids = [member['id'] for member in mine if targets[member['id']]]
         if not ids:
             return
-        own = copy.copy(scope)
-        own.params = dict(scope.params, ids=ids, **dict((k, v) for k, v in self.own.items() if v is not None))
         settling = [member['id'] for member in mine if not member.get('weight')]
         try:
-            members, summary = _members.wait_for_health(
-                self.client, self.family, None, wait_for=_members.HEALTHY, wait_timeout=self.params['wait_timeout'],
-                fail_fast=self.params['fail_fast'], scope=own, settling=settling)
+            members, summary = wait_healthy(self.client, self.family, scope, ids, self.params['wait_timeout'],
+                                            self.params['fail_fast'], settling=settling, selection=self.own)
         except _members.WaitFailed as err:
             self.show_health(err.members, result)
             if not self.params.get('diagnose'):

@@ -127,17 +127,17 @@ def check_item(item, spec, allowed=None):
     return converted, problems
 
 
-def bound_problems(params):
-    """Options out of their bounds."""
+def bound_problems(params, bounds=None):
+    """Options out of their bounds (``bounds``: a module's own, default BOUNDS)."""
     return ['%s is %r; it must be a whole number from %d to %d.' % ((name, params[name]) + bounds)
-            for name, bounds in BOUNDS.items()
+            for name, bounds in (bounds or BOUNDS).items()
             if params.get(name) is not None and not bounds[0] <= params[name] <= bounds[1]]
 
 
 class ElbModule:
     """An AnsibleModule with the connection options, a lazily built client and uniform failures."""
 
-    def __init__(self, argument_spec, **kwargs):
+    def __init__(self, argument_spec, bounds=None, **kwargs):
         spec = dict(CONNECTION_ARGUMENT_SPEC)
         spec.update(argument_spec)
         _strict_type_validation(sorted(name for name, option in argument_spec.items() if option.get('options')),
@@ -148,7 +148,7 @@ class ElbModule:
             self.ansible.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
         # Everything that can be known wrong without the service fails here, before any call.
         self.settings = ConnectionSettings(self.params)
-        problems = bound_problems(self.params) + self.settings.problems()
+        problems = bound_problems(self.params, bounds) + self.settings.problems()
         if problems:
             self.ansible.fail_json(msg=' '.join(problem.rstrip('.') + '.' for problem in problems))
         self._client = None

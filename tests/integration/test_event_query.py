@@ -64,10 +64,12 @@ def nodes(module, result):
 
 def test_the_file_has_one_query_per_module_that_writes():
     """Keys are FQCNs of public modules (tests/public-names.yml), each ``{query: <jq that compiles>}``; every
-    module that manages something has one and the read-only ones (_info, _facts) have none."""
+    module that manages something has one and the read-only ones (_info, _facts, and member_check, whose job only
+    diagnoses) have none."""
     found = queries()
     modules = public_names()['modules']
-    writers = sorted('hwcloud.elb.' + name for name in modules if not name.endswith(('_info', '_facts')))
+    read_only = [name for name in modules if name.endswith(('_info', '_facts')) or name == 'member_check']
+    writers = sorted('hwcloud.elb.' + name for name in modules if name not in read_only)
     assert sorted(found) == writers
     for fqcn, entry in found.items():
         assert set(entry) == {'query'} and isinstance(entry['query'], str), fqcn
@@ -114,3 +116,15 @@ def test_member_traffic_counts_each_member_it_drains(elb, run_task, web):
     assert node['canonical_facts'] == {'member_id': web['first']['id']}
     assert node['name'] == '127.0.0.1:%d' % web['one'].port
     assert node['facts']['pool_id'] == web['pool']['id']
+
+
+def test_member_counts_each_member_it_registers_not_one_it_deletes(elb, run_task, backends):
+    backend = backends.http(200)
+    task = dict(pool='demo-http-pool', address='127.0.0.1', protocol_port=backend.port, wait_for='none')
+    assert nodes('member', run_task('member', task, check=True)) == []  # not created: no id
+    (node,) = nodes('member', run_task('member', task))
+    pool_id = elb.pool('demo-http-pool')['id']
+    (member,) = elb.api('GET', '/v3/{project_id}/elb/pools/%s/members' % pool_id)['members']
+    assert node['canonical_facts'] == {'member_id': member['id']}
+    assert node['name'] == '127.0.0.1:%d' % backend.port and node['facts']['pool_id'] == pool_id
+    assert nodes('member', run_task('member', dict(task, state='absent', drain_timeout=0))) == []

@@ -37,6 +37,7 @@ VALID = {
     'member_health_info': dict(api_version='v3', pool='demo-http-pool'),
     'member_health_facts': dict(api_version='v3', pool='demo-http-pool'),
     'member_traffic': dict(api_version='v3', pool='demo-http-pool', address='127.0.0.1', state='drained'),
+    'member': dict(api_version='v3', pool='demo-http-pool', address='127.0.0.1', protocol_port=80),
     'member_check': dict(api_version='v3', pool='demo-http-pool', address='127.0.0.1'),
     'healthmonitors': dict(config=[dict(pool='demo-http-pool', type='HTTP', delay=5, timeout=3, max_retries=3)]),
 }

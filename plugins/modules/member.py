@@ -1,0 +1,277 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: hwcloud.elb contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: member
+short_description: Register, deregister, disable and enable load balancer backends
+version_added: 0.2.0
+description:
+  - Registers a backend member in a pool of a dedicated (v3) or shared (v2) Huawei Cloud load balancer and waits
+    until the balancer's health check reports it healthy; deregisters it without dropping its requests - weight
+    V(0) first, the pool's connection-drain time, then the delete; disables and enables it (C(admin_state_up)).
+  - One member (O(address) and O(protocol_port)) or several (O(members)); on v3 several members are written with
+    the batch endpoints (C(batch-add), C(batch-update), C(batch-delete)), a handful of calls whatever their number.
+  - To take a member out of traffic for a while and put it back (a rolling update on the same hosts), use
+    M(hwcloud.elb.member_traffic); this module adds and removes members (blue/green, scale-out). See the
+    backends guide (docs/backends.md).
+  - Classic (v1) load balancers are not supported yet - their backends are added and removed through asynchronous
+    jobs of the classic API - so O(api_version=v1) fails with a message saying so.
+author:
+  - hwcloud.elb maintainers (@hwcloud-elb)
+options:
+  api_version:
+    description:
+      - Which ELB family - V(v3) dedicated, V(v2) shared. V(v1) is refused (not supported yet).
+    type: str
+    choices: [v1, v2, v3]
+    default: v3
+  loadbalancer:
+    description:
+      - The pool's load balancer (name or id), when a pool name is not unique in the project.
+    type: str
+    aliases: [loadbalancer_id]
+  pool:
+    description:
+      - The pool (name or id) the member belongs to. Required. A name that pools of two load balancers share is
+        refused before any write - give O(loadbalancer) too, or the pool's id.
+      - With O(state=absent), a pool that does not exist means nothing to delete (a warning, no failure).
+    type: str
+    aliases: [pool_id]
+  address:
+    description:
+      - The member's IP address (IPv4 or IPv6). With O(protocol_port), identifies the member in the pool.
+      - Required unless O(members) is given.
+    type: str
+  protocol_port:
+    description:
+      - The member's port (1-65535). Required unless O(members) is given.
+    type: int
+  name:
+    description:
+      - With O(state=present), the member's name. Default - the service's (empty) on create, unchanged on update.
+    type: str
+  weight:
+    description:
+      - With O(state=present), the member's weight (0-100); V(0) registers it without traffic. Default - the
+        service's V(1) on create, unchanged on update. With O(members), the default of each item.
+    type: int
+  admin_state_up:
+    description:
+      - With O(state=present), whether the member is administratively up. Default - V(true) on create, unchanged
+        on update. With O(members), the default of each item.
+    type: bool
+  subnet:
+    description:
+      - With O(state=present), the subnet of the member's address, used when the member is created (an existing
+        member keeps its subnet) - v3 C(subnet_cidr_id) (the IPv4 subnet id; optional for IP-type members of a
+        balancer that allows backends outside its VPC), v2 C(subnet_id) (required to create a v2 member).
+      - An id; subnet names are not looked up.
+    type: str
+    aliases: [subnet_cidr_id, subnet_id]
+  members:
+    description:
+      - Several members of O(pool) at once, instead of O(address), O(protocol_port) and O(name). O(weight),
+        O(admin_state_up) and O(subnet) are defaults for the items that do not set them.
+      - On v3 the writes use the batch endpoints (one call per 200 members and kind of write); on v2 (no batch
+        endpoints) one call per member.
+    type: list
+    elements: dict
+    suboptions:
+      address:
+        description: The member's IP address.
+        type: str
+        required: true
+      protocol_port:
+        description: The member's port.
+        type: int
+        required: true
+      name:
+        description: The member's name (O(state=present)).
+        type: str
+      weight:
+        description: The member's weight, 0-100 (O(state=present)).
+        type: int
+      admin_state_up:
+        description: Whether it is administratively up (O(state=present)).
+        type: bool
+      subnet:
+        description: The subnet id, used on create (O(state=present)).
+        type: str
+  state:
+    description:
+      - V(present) - the member exists with the fields given (created, or updated where a given field differs);
+        then, with O(wait) and O(wait_for=healthy), waits until it is healthy (or unmonitored, when the pool has no
+        monitor) - also when nothing had to change. A member with weight V(0) or O(admin_state_up=false) is not
+        waited for.
+      - V(absent) - drains, then deletes - weight V(0) (no new connections), a wait for the balancer to be ACTIVE
+        and for the pool's C(connection_drain.timeout) when connection drain is enabled (or O(drain_timeout)),
+        then the delete. A member already at weight V(0) or disabled is deleted without a drain. Refused before any
+        write when the pool would fall below O(min_healthy). RV(members[].weight_before) is the weight it had.
+      - V(disabled) - C(admin_state_up=false) (no traffic), after the same O(min_healthy) check, then the drain
+        wait. V(enabled) - C(admin_state_up=true), then the health wait. Both need an existing member.
+    type: str
+    choices: [present, absent, enabled, disabled]
+    default: present
+  wait:
+    description:
+      - Wait for the balancer to be ACTIVE after the writes, for the drain (O(state=absent), O(state=disabled))
+        and for health (O(state=present), O(state=enabled), with O(wait_for=healthy)).
+      - With V(false), O(state=absent) still writes weight V(0) before the delete, but does not wait for the drain.
+    type: bool
+    default: true
+  wait_for:
+    description:
+      - V(healthy) - after O(state=present) or O(state=enabled), wait until the member is healthy, with the
+        messages of M(hwcloud.elb.member_health_info). A pool without a monitor shows its members unmonitored,
+        which the balancer sends traffic to, so the wait ends at once. V(none) - no health wait.
+    type: str
+    choices: [healthy, none]
+    default: healthy
+  min_healthy:
+    description:
+      - With O(state=absent) or O(state=disabled), refuse (before any write) unless at least this many members of
+        the pool stay serving (weight above 0) and healthy or unmonitored once the task's members are out - a
+        number (V(1)) or a percentage of all the pool's members, rounded up (V(50%)). The message names the pool,
+        its member count, how many would leave and what to change.
+      - Default - no such check.
+    type: str
+  drain_timeout:
+    description:
+      - With O(state=absent) or O(state=disabled), seconds (0-4000) to wait after the drain for open connections
+        to end. Default - the pool's C(connection_drain.timeout) when connection drain is enabled, else 0.
+    type: int
+  wait_timeout:
+    description:
+      - Seconds (0-3600) to wait for the balancer to be ACTIVE (and to retry a write while it is PENDING) and for
+        health.
+    type: int
+    default: 300
+  fail_fast:
+    description:
+      - Stop the health wait as soon as a member has stayed unhealthy for its monitor's down threshold, as
+        M(hwcloud.elb.member_health_info) does.
+    type: bool
+    default: true
+extends_documentation_fragment:
+  - hwcloud.elb.connection
+  - hwcloud.elb.attributes
+notes:
+  - The pool's members are read with one list call (v3; v2 - the balancer's status tree and the pool's member
+    list), whatever their number. A create whose answer was lost (a dropped connection, a 502-504) is looked for
+    before it is sent again, so a member is never registered twice.
+  - Writes retry a 409 while the balancer is busy (PENDING) until O(wait_timeout). A failure after a write reports
+    C(changed=true) and the members as read back from the service, in RV(members) and in the message.
+  - The M(hwcloud.elb.member_health_info) modules and the P(hwcloud.elb.members#inventory) inventory see the
+    members this module makes with no extra setting.
+seealso:
+  - module: hwcloud.elb.member_traffic
+  - module: hwcloud.elb.member_health_info
+'''
+
+EXAMPLES = r'''
+- name: Register the new host and wait until the health check passes
+  hwcloud.elb.member:
+    pool: web-pool
+    address: 192.168.0.21
+    protocol_port: 8080
+    subnet: "{{ subnet_id }}"
+    weight: 10
+    wait_timeout: 300
+
+- name: Deregister an old host - drain (weight 0, the pool's connection-drain time), then delete
+  hwcloud.elb.member:
+    pool: web-pool
+    address: 192.168.0.11
+    protocol_port: 8080
+    state: absent
+    min_healthy: 2
+  register: removed
+
+- name: Register three hosts at once (v3 batch endpoints)
+  hwcloud.elb.member:
+    pool: web-pool
+    subnet: "{{ subnet_id }}"
+    members:
+      - {address: 192.168.0.21, protocol_port: 8080}
+      - {address: 192.168.0.22, protocol_port: 8080}
+      - {address: 192.168.0.23, protocol_port: 8080, weight: 5}
+
+- name: Take a member out administratively (kept registered)
+  hwcloud.elb.member:
+    pool: web-pool
+    address: 192.168.0.21
+    protocol_port: 8080
+    state: disabled
+'''
+
+RETURN = r'''
+members:
+  description:
+    - The task's members, in the order given, as they are after the task (in check mode - as they would be).
+    - Also when the task fails once the pool was read - a refused task (as they were), a failed write or wait (as
+      read back from the service).
+  returned: success, and failures after the pool was read
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: The member's id (null for a member not created, in check mode or deleted before).
+      type: str
+    name:
+      description: The member's name.
+      type: str
+    address:
+      description: The member's IP address.
+      type: str
+    protocol_port:
+      description: The member's port.
+      type: int
+    pool_id:
+      description: The member's pool.
+      type: str
+    pool_name:
+      description: The pool's name.
+      type: str
+    loadbalancer_id:
+      description: The pool's load balancer.
+      type: str
+    weight:
+      description: The weight after the task; null once deleted.
+      type: int
+    weight_before:
+      description: The weight before the task; null when the member did not exist.
+      type: int
+    admin_state_up:
+      description: Whether the member is administratively up.
+      type: bool
+    present:
+      description: Whether the member exists after the task.
+      type: bool
+    health:
+      description: After a health wait - the member's health when it ended.
+      type: str
+      returned: after a wait for health
+    reason:
+      description: After a health wait - the reason of the last failed check (v3), or null.
+      type: dict
+      returned: after a wait for health
+summary:
+  description: After a health wait - how many of the waited-for members are in each health state, and C(total).
+  returned: after a wait for health
+  type: dict
+  sample: {healthy: 1, unhealthy: 0, checking: 0, unmonitored: 0, unknown: 0, total: 1}
+'''
+
+from ansible_collections.hwcloud.elb.plugins.module_utils._member import run_member_module
+
+
+def main():
+    run_member_module(supports_check_mode=True)
+
+
+if __name__ == '__main__':
+    main()
