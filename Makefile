@@ -48,11 +48,17 @@ sanity: stage
 units: stage
 	cd $(COLLECTION) && PYTHONPATH=$(BUILD) $(CURDIR)/$(BIN)/python -m pytest -q -p no:cacheprovider tests/unit
 
+# pytest-xdist: TEST_WORKERS processes (default: one per core), each with its own emulator (the session-scoped
+# fixtures of tests/integration/conftest.py and tests/emulator/tests/conftest.py); worksteal evens out the long
+# tests. TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
+XDIST = -n $(TEST_WORKERS) --dist worksteal
+
 emulator-tests: venv
-	$(BIN)/python -m pytest -q -p no:cacheprovider tests/emulator/tests
+	$(BIN)/python -m pytest -q -p no:cacheprovider $(XDIST) tests/emulator/tests
 
 integration: stage
-	cd $(COLLECTION) && PYTHONPATH=$(BUILD) $(CURDIR)/$(BIN)/python -m pytest -q -p no:cacheprovider tests/integration
+	cd $(COLLECTION) && PYTHONPATH=$(BUILD) $(CURDIR)/$(BIN)/python -m pytest -q -p no:cacheprovider $(XDIST) tests/integration
 
 # The documentation, the way Ansible collections publish it (tests/utils/docsite.py). `make docs` writes the
 # pages the repository's web view shows: one per module, role and plugin and their index in docs/plugins/
@@ -126,16 +132,16 @@ FLOOR_TESTS := tests/integration/test_secret_options.py tests/integration/test_r
 	tests/integration/test_pool_monitors.py
 .PHONY: floor mutation
 
-$(FLOOR_VENV)/.installed:
+$(FLOOR_VENV)/.installed: tests/requirements-floor.txt
 	@test -n "$(FLOOR_PYTHON)" || { echo "make floor needs Python 3.10, 3.11 or 3.12 (ansible-core 2.16); set FLOOR_PYTHON"; exit 1; }
 	$(FLOOR_PYTHON) -m venv $(FLOOR_VENV)
 	$(FLOOR_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(FLOOR_VENV)/bin/python -m pip install --quiet 'ansible-core==2.16.*' requests pytest pyyaml
+	$(FLOOR_VENV)/bin/python -m pip install --quiet -r tests/requirements-floor.txt
 	$(FLOOR_VENV)/bin/ansible --version | sed -n 1p
 	touch $@
 
 floor: stage $(FLOOR_VENV)/.installed
-	cd $(COLLECTION) && PYTHONPATH=$(BUILD) $(FLOOR_VENV)/bin/python -m pytest -q -p no:cacheprovider $(FLOOR_TESTS) \
+	cd $(COLLECTION) && PYTHONPATH=$(BUILD) $(FLOOR_VENV)/bin/python -m pytest -q -p no:cacheprovider $(XDIST) $(FLOOR_TESTS) \
 		-k 'secret or create_by_name or module_defaults'
 
 # Mutation testing of plugins/module_utils (not part of make test; about 25 minutes): see docs/testing.md.

@@ -139,7 +139,7 @@ def test_udp_check_reads_the_balancer_type_only_when_created(elb, run_task):
     assert len(gets(elb, 'loadbalancers/')) == 1  # only the wait: the check already is UDP
 
 
-@pytest.mark.parametrize('args, message', [
+REFUSALS = [
     (dict(HTTP, healthcheck_protocol='ICMP'), "healthcheck_protocol is 'ICMP'; it must be one of HTTP, TCP, UDP (any case)."),
     (dict(HTTP, healthcheck_uri='healthz'), "healthcheck_uri is 'healthz'; it must be a path starting with '/'"),
     (dict(HTTP, healthcheck_uri='/health check'), "healthcheck_uri is '/health check'; it must be a path starting with '/'"),
@@ -162,9 +162,12 @@ def test_udp_check_reads_the_balancer_type_only_when_created(elb, run_task):
     (dict(TCP, loadbalancer='no-such-lb'), "loadbalancer is 'no-such-lb'; no load balancer has that id or name."),
     (dict(TCP, loadbalancer='classic-internal-lb'),
      "listener is 'classic-tcp-listener'; no listener has that id or name in load balancer classic-internal-lb"),
-])
-def test_each_validation_failure_names_the_option_and_writes_nothing(elb, run_task, args, message):
-    result = run_task('healthcheck_v1', args, expect_failure=True)
+]
+
+
+@pytest.mark.parametrize('args, message', REFUSALS)
+def test_each_validation_failure_names_the_option_and_writes_nothing(elb, refusal, args, message):
+    result = refusal('healthcheck_v1', args, end_to_end=args == REFUSALS[0][0])
     assert message in result['msg']
     assert elb.writes() == []
 

@@ -53,7 +53,7 @@ def test_udp_connect_on_a_udp_pool(elb, run_task):
 LONG_CODES = ','.join(str(code) for code in range(200, 234, 2))  # 67 characters
 
 
-@pytest.mark.parametrize('args, message', [
+REFUSALS = [
     (dict(HTTP, type='HTTPS'), "type is 'HTTPS'; it must be one of TCP, UDP_CONNECT, HTTP (any case)."),
     (dict(HTTP, http_method='FETCH'), "http_method is 'FETCH'; it must be one of GET, HEAD, POST, PUT, DELETE, TRACE, "
                                       "OPTIONS, CONNECT, PATCH (any case)."),
@@ -65,9 +65,12 @@ LONG_CODES = ','.join(str(code) for code in range(200, 234, 2))  # 67 characters
     (dict(TCP, http_method='GET'), 'http_method is only used by monitors of type HTTP, not TCP'),
     (dict(UDP, pool='shared-tcp-pool'),
      "type is 'UDP_CONNECT', which a pool of protocol TCP cannot use; it must be TCP or HTTP."),
-])
-def test_each_validation_failure_names_the_option_and_writes_nothing(elb, run_task, args, message):
-    result = run_task('healthmonitor_v2', args, expect_failure=True)
+]
+
+
+@pytest.mark.parametrize('args, message', REFUSALS)
+def test_each_validation_failure_names_the_option_and_writes_nothing(elb, refusal, args, message):
+    result = refusal('healthmonitor_v2', args, end_to_end=args == REFUSALS[0][0])
     assert message in result['msg']
     assert elb.writes() == []
 

@@ -14,14 +14,17 @@ from .monitor_families import V3
 HTTP, TCP = V3.http, V3.tcp
 
 
-@pytest.mark.parametrize('args, message', [
+REFUSALS = [
     (dict(HTTP, type='PING'), "type is 'PING'; it must be one of TCP, UDP_CONNECT, HTTP, HTTPS, GRPC, TLS (any case)."),
     (dict(HTTP, http_method='PUT'), "http_method is 'PUT'; it must be one of GET, HEAD, POST (any case)."),
     (dict(TCP, expected_codes='200'), 'expected_codes is only used by monitors of type HTTP or HTTPS or GRPC, not TCP'),
     (dict(TCP, pool='demo-ip-any-port-pool'), 'monitor_port is not set, but pool'),
-])
-def test_each_validation_failure_names_the_option_and_writes_nothing(elb, run_task, args, message):
-    result = run_task('healthmonitor_v3', args, expect_failure=True)
+]
+
+
+@pytest.mark.parametrize('args, message', REFUSALS)
+def test_each_validation_failure_names_the_option_and_writes_nothing(elb, refusal, args, message):
+    result = refusal('healthmonitor_v3', args, end_to_end=args == REFUSALS[0][0])
     assert message in result['msg']
     assert elb.writes() == []
 

@@ -13,6 +13,7 @@ import pytest
 from .conftest import PROJECT_ID, connection_env, run_playbook, task_play
 
 V3_POOLS = '/v3/{project_id}/elb/pools'
+V3_LB = '/v3/{project_id}/elb/loadbalancers/'
 V2_POOLS = '/v2.0/lbaas/pools'
 V1 = '/v1.0/{project_id}/elbaas'
 HTTP = dict(type='HTTP', delay=5, timeout=3, max_retries=3)
@@ -247,7 +248,7 @@ def test_check_mode_and_diff_are_exactly_what_the_run_does(elb, run_task):
     assert len(monitors(elb)) == 3
 
 
-def test_inputs_that_cannot_work_fail_before_any_call(elb, run_task):
+def test_inputs_that_cannot_work_fail_before_any_call(elb, refusal):
     cases = [
         (dict(config=[dict(HTTP, listener='x')]), "config item 1: listener is not for a v3 health check"),
         (dict(api_version='v1', config=[dict(pool='demo-http-pool', healthcheck_protocol='TCP')]),
@@ -261,8 +262,8 @@ def test_inputs_that_cannot_work_fail_before_any_call(elb, run_task):
         (dict(state='gathered', scope=['no-such-lb']), "scope is 'no-such-lb'; no load balancer has that id or name."),
         (dict(max_parallel=0), 'max_parallel is 0; it must be a whole number from 1 to 32.'),
     ]
-    for args, message in cases:
-        failed = run_task('healthmonitors', args, expect_failure=True)
+    for index, (args, message) in enumerate(cases):
+        failed = refusal('healthmonitors', args, end_to_end=index == 0)
         assert message in failed['msg'], (args, failed['msg'])
     assert elb.writes() == []
 
@@ -326,3 +327,17 @@ def test_soak_small_with_faults_converges_one_monitor_per_pool_then_a_noop(elb):
 def test_command_paths_name_the_project(elb, run_task):
     result = run_task('healthmonitors', dict(config=[dict(HTTP, pool='demo-http-pool')]))
     assert result['commands'][0]['path'] == '/v3/%s/elb/healthmonitors' % PROJECT_ID
+
+
+def test_waits_for_the_balancer_by_default(elb, run_task):
+    """Kills the default of ``wait`` flipped to false (issue 28): the roles call this module without ``wait``, so
+    the default is what real playbooks get. After its last write the task polls the balancer until it is ACTIVE."""
+    elb.admin('POST', 'config', {'pending_seconds': 2})
+    result = run_task('healthmonitors', dict(config=[dict(TCP, pool='demo-tcp-pool')]))  # no wait given
+    assert result['changed']
+    balancer = elb.pool('demo-tcp-pool')['loadbalancers'][0]['id']
+    calls = elb_calls(elb)
+    last_write = max(index for index, call in enumerate(calls) if call[0] in ('POST', 'PUT', 'DELETE'))
+    polls = [c for c in calls[last_write + 1:] if c[0] == 'GET' and c[1].endswith('/loadbalancers/' + balancer)]
+    assert polls and polls[-1][2] == 200, calls
+    assert elb.api('GET', V3_LB + balancer)['loadbalancer']['provisioning_status'] == 'ACTIVE'

@@ -5,6 +5,10 @@
 For each (module, option, bad value) the module runs in-process against the real emulator over HTTP and must
 fail with a message naming that option, make no write (the emulator's stats), and show no traceback. The
 catalogue is by type, so a new option is swept the day it is declared. The roles' edge is in test_input_edge_play.
+
+Swept once (issue 28): the connection options, shared by every module through ElbModule, are swept in one module
+(CONNECTION_SWEPT_IN), and the _facts modules, which declare the same options as their _info module, not at all;
+two tests hold that sharing, so an option declared apart from it is swept again.
 """
 
 from __future__ import annotations
@@ -17,6 +21,11 @@ import yaml
 
 from .conftest import AK, PROJECT_ID, SK, run_module
 from .conftest import module_argument_spec as module_spec  # (module, whole spec)
+
+# The module whose connection options are swept; every other module must declare them identically.
+CONNECTION_SWEPT_IN = 'healthmonitor_v3'
+# A _facts module and the _info module it must declare the same options as.
+SAME_SPEC_AS = {'healthmonitor_facts': 'healthmonitor_info', 'member_health_facts': 'member_health_info'}
 
 # A task each module accepts, the base that one bad option at a time is put into.
 VALID = {
@@ -52,10 +61,17 @@ ENDPOINTS = ['127.0.0.1:1234', 'elb.example.internal', 'ftp://elb.example.com', 
              'https://user:secret@elb.example.com', 'https://exa mple.com', 'file:///etc/passwd']
 
 
+def connection_options():
+    from ansible_collections.hwcloud.elb.plugins.module_utils._connection import CONNECTION_ARGUMENT_SPEC
+    return CONNECTION_ARGUMENT_SPEC
+
+
 def cases():
-    for name in sorted(VALID):
+    for name in sorted(set(VALID) - set(SAME_SPEC_AS)):
         _module, spec = module_spec(name)
         for option, declaration in sorted(spec.items()):
+            if option in connection_options() and name != CONNECTION_SWEPT_IN:
+                continue
             kind = declaration.get('type', 'str')
             values = list(BAD[kind])
             if option in ('elb_endpoint', 'auth_url'):
@@ -83,8 +99,23 @@ def test_the_sweep_covers_every_option_of_every_module():
     with open(os.path.join(root, 'meta', 'runtime.yml'), encoding='utf-8') as handle:
         assert set(VALID) == set(yaml.safe_load(handle)['action_groups']['all'])
     swept = set((name, option) for name, option, _value in (case.values for case in cases()))
-    for name in VALID:
-        assert set((name, option) for option in module_spec(name)[1]) <= swept
+    for name in set(VALID) - set(SAME_SPEC_AS):
+        own = set(module_spec(name)[1]) - set(connection_options())
+        assert set((name, option) for option in own) <= swept, name
+    assert set((CONNECTION_SWEPT_IN, option) for option in connection_options()) <= swept
+
+
+@pytest.mark.parametrize('name', sorted(VALID))
+def test_every_module_declares_the_connection_options_alike(name):
+    """What makes sweeping them in one module enough."""
+    spec = module_spec(name)[1]
+    assert dict((option, spec.get(option)) for option in connection_options()) == connection_options()
+
+
+@pytest.mark.parametrize('name', sorted(SAME_SPEC_AS))
+def test_a_facts_module_declares_what_its_info_module_does(name):
+    """What makes sweeping the _info module enough."""
+    assert module_spec(name)[1] == module_spec(SAME_SPEC_AS[name])[1]
 
 
 @pytest.mark.parametrize('name, option, value', list(cases()))

@@ -244,18 +244,21 @@ def test_min_healthy_percent_and_timeout_message(elb, run_task, backends):
     assert 'all 2 member(s) to be unhealthy' in unhealthy['msg']
 
 
-@pytest.mark.parametrize('args, message', [
+UNKNOWN_PARENTS = [
     ({'pool': 'no-such-pool'}, "pool is 'no-such-pool'; no v3 pool has that id or name"),
     ({'api_version': 'v1', 'listener': 'no-such-listener'}, "listener is 'no-such-listener'"),
     ({'loadbalancer': 'no-such-lb'}, "loadbalancer is 'no-such-lb'; no load balancer has that id or name"),
-])
-def test_unknown_parents_fail_before_any_member_is_read(elb, run_task, args, message):
-    result = run_task('member_health_info', args, expect_failure=True)
+]
+
+
+@pytest.mark.parametrize('args, message', UNKNOWN_PARENTS)
+def test_unknown_parents_fail_before_any_member_is_read(elb, refusal, args, message):
+    result = refusal('member_health_info', args, end_to_end=args == UNKNOWN_PARENTS[0][0])
     assert message in result['msg']
     assert not [call for call in elb.calls(['GET']) if '/members' in call[1]]
 
 
-@pytest.mark.parametrize('args, message', [
+BAD_INPUT = [
     ({'pool': 'demo-http-pool', 'listener': 'l1'}, 'pool and listener are mutually exclusive'),
     ({'api_version': 'v1', 'pool': 'p'}, 'pool cannot select v1 members'),
     ({'api_version': 'v2', 'instance_id': ['i-1']}, 'instance_id cannot select v2 members'),
@@ -264,9 +267,12 @@ def test_unknown_parents_fail_before_any_member_is_read(elb, run_task, args, mes
     ({'pool': 'demo-http-pool', 'wait_for': 'healthy', 'min_healthy': 'most'}, "min_healthy is 'most'"),
     ({'pool': 'demo-http-pool', 'min_healthy': '1'}, 'it applies only with wait_for: healthy'),
     ({'pool': 'demo-http-pool', 'wait_for': 'healthy', 'wait_timeout': -1}, 'wait_timeout is -1'),
-])
-def test_bad_input_fails_before_any_call(elb, run_task, args, message):
-    result = run_task('member_health_info', args, expect_failure=True)
+]
+
+
+@pytest.mark.parametrize('args, message', BAD_INPUT)
+def test_bad_input_fails_before_any_call(elb, refusal, args, message):
+    result = refusal('member_health_info', args, end_to_end=args == BAD_INPUT[0][0])
     assert message in result['msg']
     assert elb.calls() == []
 

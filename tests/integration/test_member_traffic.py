@@ -114,19 +114,17 @@ def test_v2_drain_and_restore(elb, run_task, backends):
     assert restored['changed'] and member_weight(elb, V2, pool['id'], member['id']) == 5
 
 
-def test_v1_and_bad_combinations_fail_before_any_call(elb, run_task):
+def test_v1_and_bad_combinations_fail_before_any_call(elb, refusal):
     elb.reset_stats()
-    classic = run_task('member_traffic', dict(api_version='v1', loadbalancer='classic-lb', address='127.0.0.1',
-                                              state='drained'), expect_failure=True)
+    classic = refusal('member_traffic', dict(api_version='v1', loadbalancer='classic-lb', address='127.0.0.1',
+                                             state='drained'), end_to_end=True)  # the others in-process
     assert 'classic load balancers cannot drain a backend' in classic['msg']
-    mixed = run_task('member_traffic', dict(pool='demo-http-pool', address='127.0.0.1', state='drained', weight=3),
-                     expect_failure=True)
+    mixed = refusal('member_traffic', dict(pool='demo-http-pool', address='127.0.0.1', state='drained', weight=3))
     assert 'weight applies only with state: serving' in mixed['msg']
-    nowhere = run_task('member_traffic', dict(address='127.0.0.1', state='serving'), expect_failure=True)
+    nowhere = refusal('member_traffic', dict(address='127.0.0.1', state='serving'))
     assert 'Give pool or loadbalancer' in nowhere['msg']
     assert elb.calls() == []
-    missing = run_task('member_traffic', dict(pool='demo-http-pool', address='127.0.0.9', state='drained'),
-                       expect_failure=True)
+    missing = refusal('member_traffic', dict(pool='demo-http-pool', address='127.0.0.9', state='drained'))
     assert 'No member matches' in missing['msg'] and elb.writes() == []
 
 

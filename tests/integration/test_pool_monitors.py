@@ -111,9 +111,9 @@ def test_update_in_place_including_false(elb, run_task, family):
 ], ids=['delay', 'timeout', 'max_retries', 'max_retries_down', 'monitor_port', 'url_path', 'domain_name',
         'expected_codes', 'expected_codes_range', 'url_path_on_tcp', 'tcp_on_udp_pool', 'create_needs',
         'no_such_pool'])
-def test_each_validation_failure_names_the_option_and_writes_nothing(elb, run_task, family, kind, changes, message):
+def test_each_validation_failure_names_the_option_and_writes_nothing(elb, refusal, family, kind, changes, message):
     args = {key: value for key, value in family.task(kind, **changes).items() if value is not None}
-    result = run_task(family.module, args, expect_failure=True)
+    result = refusal(family.module, args, end_to_end=changes == dict(delay=0))
     assert message.format(http_types=family.http_types) in result['msg']
     assert elb.writes() == []
 

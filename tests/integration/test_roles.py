@@ -257,7 +257,7 @@ def test_v2_and_v1_state_absent_for_the_role_and_per_target(elb, api_version, ro
 GOOD_HTTP = dict(pool='demo-http-pool', path='/healthz')
 
 
-@pytest.mark.parametrize('role, role_vars, message', [
+REFUSALS = [
     # caught by the roles' argument specs
     ('http_monitor', dict(profile='quick', targets=[GOOD_HTTP]),
      'value of http_monitor_profile must be one of: standard, fast_failover, tolerant, got: quick'),
@@ -292,9 +292,37 @@ GOOD_HTTP = dict(pool='demo-http-pool', path='/healthz')
      "healthcheck_uri is '/a;b'; it must be a path starting with '/'"),
     ('tcp_monitor', dict(targets=[dict(pool='demo-tcp-pool'), dict(pool='demo-tcp-pool', profile='tolerant')]),
      "TCP monitor target 2 of 2 (pool 'demo-tcp-pool'): the same pool as target 1;"),
-])
-def test_each_refusal_names_the_value_and_writes_nothing(elb, role, role_vars, message):
+]
+
+
+def texts(value):
+    """Every string in a result, nested or not."""
+    if isinstance(value, dict):
+        return [text for item in value.values() for text in texts(item)]
+    if isinstance(value, list):
+        return [text for item in value for text in texts(item)]
+    return [value] if isinstance(value, str) else []
+
+
+def test_a_refusal_fails_the_play_and_writes_nothing(elb):
+    role, role_vars, message = REFUSALS[-1]  # one of the filter's, its first target valid
     outcome = run(elb, apply(role, **role_vars), expect_rc=2)  # not even the valid targets are written
     assert message in outcome.output
+    assert elb.writes() == []
+    assert monitor_results(outcome) == []
+
+
+def test_each_refusal_names_the_value_and_writes_nothing(elb):
+    """The whole table in one play (issue 28: a play per case cost 1.5-2.5 s each): each case in a block whose
+    rescue keeps what failed, so every case must fail on its own, with its own message."""
+    tasks = [{'name': 'case %d' % index, 'block': [apply(role, **role_vars)],
+              'rescue': [{'name': 'refused %d' % index, 'ansible.builtin.debug': {'var': 'ansible_failed_result'}}]}
+             for index, (role, role_vars, _message) in enumerate(REFUSALS)]
+    outcome = run(elb, *tasks)
+    refused = dict((record['task'], '\n'.join(texts(record['result']))) for record in outcome.records
+                   if record['task'].startswith('refused '))
+    assert sorted(refused) == sorted('refused %d' % index for index in range(len(REFUSALS))), outcome.output
+    for index, (_role, _role_vars, message) in enumerate(REFUSALS):
+        assert message in refused['refused %d' % index], (index, refused['refused %d' % index])
     assert elb.writes() == []
     assert monitor_results(outcome) == []
