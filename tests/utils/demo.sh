@@ -105,4 +105,5 @@ PY
 grep -q "RESPONSE_MISMATCH, expected 200-204, got 500" "$work/health.log" \
   || { echo "demo FAILED: the failing backend's reason was not shown" >&2; exit 1; }
 step "Done: the failing backend was seen with its reason, fixed, and waited for until both were healthy"
+step "Rolling update under load: docs/examples/rolling_update.yml restarts 3 backends behind a listener while a client sends requests through it"
 "$bin/python" "$root/tests/utils/demo_rolling.py" "$url" "$work"  # rolling update under load, 0 failed requests (issue 26)

@@ -18,8 +18,6 @@ import rolling_proof
 def main():
     url, work = sys.argv[1], os.path.join(sys.argv[2], 'rolling')
     os.makedirs(work, exist_ok=True)
-    print('\n\033[1m== Rolling update under load: docs/examples/rolling_update.yml restarts 3 backends behind a listener '
-          'while a client sends %d requests a second\033[0m' % rolling_proof.RATE, flush=True)
     with rolling_proof.Proof(url, work) as proof:
         run = proof.run()
         restarted = sum(1 for starts in proof.starts().values() if starts == 2)
