@@ -498,7 +498,7 @@ class Member:
                                             params['fail_fast'])
         except _members.WaitFailed as err:
             MemberTraffic.show_health(err.members, result)
-            raise TaskFailed(('The member was written, but %s' % err) if result['changed'] else str(err), result)
+            raise TaskFailed(('The member was written, but the wait failed: %s' % err) if result['changed'] else str(err), result)
         except ApiError as err:
             raise TaskFailed(('The member was written, but waiting for its health failed: %s' % err)
                              if result['changed'] else str(err), result)
@@ -679,7 +679,7 @@ class ClassicMember:
                                             self.params['wait_timeout'], self.params['fail_fast'])
         except _members.WaitFailed as err:
             MemberTraffic.show_health(err.members, result)
-            raise TaskFailed(('The classic backend was written, but %s' % err) if result['changed'] else str(err),
+            raise TaskFailed(('The classic backend was written, but the wait failed: %s' % err) if result['changed'] else str(err),
                              result)
         MemberTraffic.show_health(members, result)
         result['summary'] = summary
