@@ -65,10 +65,23 @@ options:
     type: str
     default: present
     choices: [present, absent]
+  output:
+    description:
+      - V(targets) returns one dict per target (see RV(_value)).
+      - V(healthmonitors) returns what the roles' one task file needs to apply the targets with
+        M(hwcloud.elb.healthmonitors) - a dict with C(api_version), C(merged) (the present targets, without
+        their C(state) key, for O(hwcloud.elb.healthmonitors#module:state=merged)), C(deleted) (the absent
+        ones, likewise, for O(hwcloud.elb.healthmonitors#module:state=deleted)) and C(label), what the targets
+        are for task names, for example "dedicated (v3) pools".
+    type: str
+    default: targets
+    choices: [targets, healthmonitors]
+    version_added: 0.2.0
 seealso:
   - module: hwcloud.elb.healthmonitor_v3
   - module: hwcloud.elb.healthmonitor_v2
   - module: hwcloud.elb.healthcheck_v1
+  - module: hwcloud.elb.healthmonitors
 '''
 
 EXAMPLES = r'''
@@ -101,6 +114,23 @@ EXAMPLES = r'''
     unhealthy_threshold: "{{ item.unhealthy_threshold | default(omit) }}"
     healthcheck_connect_port: "{{ item.healthcheck_connect_port | default(omit) }}"
   loop: "{{ checks }}"
+
+- name: The same targets as the arguments of hwcloud.elb.healthmonitors calls, as the roles apply them
+  ansible.builtin.set_fact:
+    calls: "{{ targets | hwcloud.elb.monitor_targets('http', api_version='v3', output='healthmonitors') }}"
+  vars:
+    targets:
+      - pool: web-pool
+      - pool: old-pool
+        state: absent
+# calls:
+#   api_version: v3
+#   label: dedicated (v3) pools
+#   merged:
+#     - {pool: web-pool, type: HTTP, delay: 5, timeout: 3, max_retries: 3, max_retries_down: 3, url_path: /,
+#        expected_codes: "200", http_method: GET}
+#   deleted:
+#     - {pool: old-pool}
 '''
 
 RETURN = r'''
@@ -114,9 +144,12 @@ _value:
     - "v1: C(listener), C(loadbalancer) when given, C(state), C(healthcheck_protocol), C(healthcheck_interval),
       C(healthcheck_timeout), C(healthy_threshold), C(unhealthy_threshold), and when set
       C(healthcheck_connect_port), C(healthcheck_uri)."
-  type: list
-  elements: dict
+    - With O(output=healthmonitors), a dict with C(api_version), C(label), C(merged) and C(deleted) instead
+      (see O(output)).
+  type: raw
 '''
+
+from collections import namedtuple
 
 from ansible.errors import AnsibleFilterError
 
@@ -124,6 +157,21 @@ from ansible_collections.hwcloud.elb.plugins.module_utils._families import FAMIL
 from ansible_collections.hwcloud.elb.plugins.module_utils._fields import control_problem
 from ansible_collections.hwcloud.elb.plugins.module_utils._profiles import (
     HTTP_DEFAULTS, IDENTITY_KEYS, INT_KEYS, KIND_KEYS, MONITOR_TYPE, PROFILES, STATES)
+
+OUTPUTS = ('targets', 'healthmonitors')
+
+
+# What the filter needs of a family: the roles' vocabulary (label; options: role key -> module option; lacks;
+# defaults_not_sent), its module, the options naming a target, and what the targets are called in task names.
+RoleVocabulary = namedtuple('RoleVocabulary', 'label options lacks defaults_not_sent module identity narrowing targets')
+
+
+def role_vocabulary(family):
+    """The only place that reads ``Family.role``, so a change of its shape is one edit here."""
+    role = family.role
+    return RoleVocabulary(label=role['label'], options=role['options'], lacks=role['lacks'],
+                          defaults_not_sent=role['defaults_not_sent'], module=role['module'],
+                          identity=role['identity'], narrowing=role['narrowing'], targets=family.parent.kind + 's')
 
 
 def _one_of(name, value, allowed):
@@ -157,7 +205,7 @@ class _Resolver:
         self.kind = kind
         # The family's role vocabulary; values are checked by the fields its module declares, so the roles
         # refuse exactly what the module would refuse, but for every target before the first write.
-        self.family = FAMILIES[api_version].role
+        self.family = role_vocabulary(FAMILIES[api_version])
         self.fields = FAMILIES[api_version].by_name
         self.profile = profile
         self.state = state
@@ -170,10 +218,10 @@ class _Resolver:
             if not isinstance(target, dict):
                 self.errors.append('%s is %r; each target must be a dict.' % (where, target))
                 continue
-            identity = self.family['identity']
+            identity = self.family.identity
             if _is_name(target.get(identity)):
                 where += ' (%s %r)' % (identity, target[identity])
-                key = tuple(str(target.get(k)) for k in (identity,) + self.family['narrowing'])
+                key = tuple(str(target.get(k)) for k in (identity,) + self.family.narrowing)
                 if key in seen:
                     self.errors.append('%s: the same %s as target %d; give each %s once, or the two would undo '
                                        'each other on every run.' % (where, identity, seen[key], identity))
@@ -187,26 +235,26 @@ class _Resolver:
 
     def _target(self, where, target):
         errors_before = len(self.errors)
-        family, label = self.family, self.family['label']
-        identity = family['identity']
-        allowed = ((identity,) + family['narrowing'] + ('profile', 'state')
-                   + tuple(key for key in KIND_KEYS[self.kind] if key not in family['lacks']))
+        family, label = self.family, self.family.label
+        identity = family.identity
+        allowed = ((identity,) + family.narrowing + ('profile', 'state')
+                   + tuple(key for key in KIND_KEYS[self.kind] if key not in family.lacks))
 
         for key in target:
             if key in allowed:
                 continue
             if key in IDENTITY_KEYS:
                 self.errors.append('%s: %s is not for a %s target, which takes %s; set api_version to the family of '
-                                   'the target.' % (where, key, label, ' and '.join((identity,) + family['narrowing'])))
-            elif key in family['lacks']:
+                                   'the target.' % (where, key, label, ' and '.join((identity,) + family.narrowing)))
+            elif key in family.lacks:
                 self.errors.append('%s: %s is %r, but a %s health check has no %s (%s has no such option); remove '
-                                   'it.' % (where, key, target[key], label, key, family['module']))
+                                   'it.' % (where, key, target[key], label, key, family.module))
             else:
                 self.errors.append('%s: unknown key %r; it must be one of %s.' % (where, key, ', '.join(allowed)))
         if target.get(identity) is None:
             self.errors.append('%s: no %s given; a %s target names its %s (name or ID) in %s.' % (
                 where, identity, label, identity, identity))
-        for key in (identity,) + family['narrowing']:
+        for key in (identity,) + family.narrowing:
             if target.get(key) is not None and not _is_name(target[key]):
                 self.errors.append('%s: %s is %r; it must be the name or ID of a %s.' % (
                     where, key, target[key], 'load balancer' if key == 'loadbalancer' else key))
@@ -222,7 +270,7 @@ class _Resolver:
 
         overrides = {}
         for key in KIND_KEYS[self.kind]:
-            if target.get(key) is None or key in family['lacks']:
+            if target.get(key) is None or key in family.lacks:
                 continue
             value = _coerce(key, target[key])
             if value is None:
@@ -231,7 +279,7 @@ class _Resolver:
             else:
                 overrides[key] = value
 
-        item = dict((key, target[key]) for key in (identity,) + family['narrowing'] if target.get(key) is not None)
+        item = dict((key, target[key]) for key in (identity,) + family.narrowing if target.get(key) is not None)
         item['state'] = state
         # The settings are checked whatever the state (an absent target must not fail on the day it turns
         # present), and sent only for present.
@@ -246,31 +294,43 @@ class _Resolver:
         values = dict(PROFILES[profile])
         if self.kind == 'http':
             values.update((key, value) for key, value in HTTP_DEFAULTS.items()
-                          if key not in family['lacks'] and key not in family['defaults_not_sent'])
+                          if key not in family.lacks and key not in family.defaults_not_sent)
         values.update(overrides)
         monitor_type = MONITOR_TYPE[self.kind]
-        settings = {family['options']['type']: monitor_type}
+        settings = {family.options['type']: monitor_type}
         for key in KIND_KEYS[self.kind]:
             if key not in values:
                 continue
-            option = family['options'][key]
+            option = family.options[key]
             problem = self.fields[option].problem(values[key], monitor_type)
             if problem:
-                named = key if key == option else '%s (the %s option %s)' % (key, family['module'], option)
+                named = key if key == option else '%s (the %s option %s)' % (key, family.module, option)
                 self.errors.append('%s: %s is not valid: %s' % (where, named, problem))
             settings[option] = values[key]
         return settings
 
 
-def monitor_targets(targets, kind, api_version='v3', profile='standard', state='present'):
+def healthmonitors_calls(api_version, resolved):
+    """What the roles' one task file needs: the arguments of the two hwcloud.elb.healthmonitors calls (the
+    present targets merged, the absent ones deleted; config items carry no state) and the label of its tasks."""
+    vocabulary = role_vocabulary(FAMILIES[api_version])
+    config = dict((state, [dict((key, value) for key, value in item.items() if key != 'state')
+                           for item in resolved if item['state'] == target_state])
+                  for state, target_state in (('merged', 'present'), ('deleted', 'absent')))
+    return dict(api_version=api_version, label='%s %s' % (vocabulary.label, vocabulary.targets), **config)
+
+
+def monitor_targets(targets, kind, api_version='v3', profile='standard', state='present', output='targets'):
     """The module arguments of each target, in the vocabulary of ``api_version``'s module."""
     _one_of('kind', kind, tuple(KIND_KEYS))
     _one_of('api_version', api_version, tuple(sorted(FAMILIES)))
     _one_of('profile', profile, tuple(PROFILES))
     _one_of('state', state, STATES)
+    _one_of('output', output, OUTPUTS)
     if not isinstance(targets, list):
         raise AnsibleFilterError('monitor_targets: the targets are %r; they must be a list of dicts.' % (targets,))
-    return _Resolver(kind, api_version, profile, state).resolve(targets)
+    resolved = _Resolver(kind, api_version, profile, state).resolve(targets)
+    return healthmonitors_calls(api_version, resolved) if output == 'healthmonitors' else resolved
 
 
 class FilterModule:

@@ -225,44 +225,62 @@ def _role_tasks(role):
         return yaml.safe_load(handle)
 
 
-def _family_tasks(api_version):
-    with open(os.path.join(ROOT, 'roles', 'http_monitor', 'tasks', api_version + '.yml'), encoding='utf-8') as handle:
+def _apply_tasks():
+    with open(os.path.join(ROOT, 'roles', 'http_monitor', 'tasks', 'apply.yml'), encoding='utf-8') as handle:
         return yaml.safe_load(handle)
 
 
 @pytest.mark.parametrize('kind', ['http', 'tcp'])
-def test_each_role_resolves_its_targets_then_runs_the_shared_family_tasks(kind):
+def test_each_role_resolves_its_targets_then_runs_the_one_task_file(kind):
     role = kind + '_monitor'
     tasks = _role_tasks(role)
-    resolve = tasks[0]['ansible.builtin.set_fact'][role + '_resolved']
-    assert "hwcloud.elb.monitor_targets('%s'" % kind in resolve
+    resolve = tasks[0]['ansible.builtin.set_fact'][role + '_calls']
+    assert "hwcloud.elb.monitor_targets('%s'" % kind in resolve and "output='healthmonitors'" in resolve
     if kind == 'http':
-        assert tasks[1]['ansible.builtin.include_tasks'] == '{{ http_monitor_api_version }}.yml'
+        assert tasks[1]['ansible.builtin.include_tasks'] == 'apply.yml'
     else:
-        # the http_monitor role's task files, included as files so that the output labels them tcp_monitor
-        include = tasks[1]['ansible.builtin.include_tasks']
-        assert include == '{{ role_path }}/../http_monitor/tasks/{{ tcp_monitor_api_version }}.yml'
-        assert tasks[1]['vars'] == {'http_monitor_resolved': '{{ tcp_monitor_resolved }}'}
+        # the http_monitor role's task file, included as a file so that the output labels it tcp_monitor
+        assert tasks[1]['ansible.builtin.include_tasks'] == '{{ role_path }}/../http_monitor/tasks/apply.yml'
+        assert tasks[1]['vars'] == {'http_monitor_calls': '{{ tcp_monitor_calls }}'}
+    # one task file for every family: none per family
+    assert sorted(os.listdir(os.path.join(ROOT, 'roles', 'http_monitor', 'tasks'))) == ['apply.yml', 'main.yml']
+
+
+def test_the_task_file_passes_the_filters_calls_to_healthmonitors():
+    """One hwcloud.elb.healthmonitors task for the present targets (merged), one for the absent (deleted), each
+    taking its family, config and label from the filter's output=healthmonitors, and skipped when it has none."""
+    merged, deleted = _apply_tasks()
+    for task, state in ((merged, 'merged'), (deleted, 'deleted')):
+        assert task['hwcloud.elb.healthmonitors'] == {'api_version': '{{ http_monitor_calls.api_version }}',
+                                                      'state': state, 'config': '{{ http_monitor_calls.%s }}' % state}
+        assert task['when'] == 'http_monitor_calls.%s | length > 0' % state
+        assert task['name'].endswith(' {{ http_monitor_calls.label }}')
 
 
 @pytest.mark.parametrize('api_version', sorted(FAMILIES))
-def test_each_family_task_file_passes_every_option_the_filter_can_send(api_version):
-    """One hwcloud.elb.healthmonitors task for the present targets (merged), one for the absent (deleted): every
-    key either role can resolve to but the state is one of its config suboptions, and the config is the resolved
-    targets of that state without the state key."""
+def test_every_option_the_filter_can_send_is_a_healthmonitors_config_suboption(api_version):
     family = FAMILIES[api_version]
-    merged, deleted = _family_tasks(api_version)
     wanted = {family['identity']} | set(family['narrowing']) | {family['options']['type']}
     wanted |= {family['options'][key] for key in KIND_KEYS['http'] + KIND_KEYS['tcp'] if key not in family['lacks']}
     assert wanted <= set(config_item_spec())
-    for task, state, var in ((merged, 'merged', 'http_monitor_present'), (deleted, 'deleted', 'http_monitor_absent')):
-        args = task['hwcloud.elb.healthmonitors']
-        assert args == {'api_version': api_version, 'state': state, 'config': '{{ %s }}' % var}
-        selected = ' '.join(task['vars'][var].split())
-        assert selected.startswith("{{ http_monitor_resolved | selectattr('state', 'eq', '%s')" % (
-            'present' if state == 'merged' else 'absent'))
-        assert "map('rejectattr', 'key', 'eq', 'state')" in selected
-        assert task['when'] == '%s | length > 0' % var
+
+
+@pytest.mark.parametrize('api_version, label, identity', [
+    ('v3', 'dedicated (v3) pools', 'pool'), ('v2', 'shared (v2) pools', 'pool'), ('v1', 'classic (v1) listeners', 'listener')])
+def test_output_healthmonitors_splits_the_targets_by_state_without_the_state_key(api_version, label, identity):
+    targets = [{identity: 'a'}, {identity: 'b', 'state': 'absent'}, {identity: 'c', 'profile': 'tolerant'}]
+    resolved = monitor_targets(targets, 'http', api_version=api_version)
+    calls = monitor_targets(targets, 'http', api_version=api_version, output='healthmonitors')
+    unstated = [dict((key, value) for key, value in item.items() if key != 'state') for item in resolved]
+    assert calls == dict(api_version=api_version, label=label, merged=[unstated[0], unstated[2]], deleted=[unstated[1]])
+    assert calls['deleted'] == [{identity: 'b'}]
+    empty = monitor_targets([], 'tcp', api_version=api_version, output='healthmonitors')
+    assert empty == dict(api_version=api_version, label=label, merged=[], deleted=[])
+
+
+def test_an_unknown_output_is_refused():
+    with pytest.raises(AnsibleFilterError, match="output is 'calls'; it must be one of targets, healthmonitors"):
+        monitor_targets([], 'http', output='calls')
 
 
 @pytest.mark.parametrize('kind', ['http', 'tcp'])
@@ -277,8 +295,6 @@ def test_each_argument_spec_lists_every_key_the_filter_takes(kind):
         assert spec['description'] and spec['default'] == defaults[name], name
     assert options[role + '_profile']['choices'] == list(PROFILES)
     assert sorted(options[role + '_api_version']['choices']) == sorted(REGISTRY)  # the registry's families
-    for family in REGISTRY:  # each has its task file
-        assert os.path.exists(os.path.join(ROOT, 'roles', 'http_monitor', 'tasks', family + '.yml')), family
     items = options[role + '_targets']['options']
     assert set(items) == {'pool', 'listener', 'loadbalancer', 'profile', 'state'} | set(KIND_KEYS[kind])
     assert items['profile']['choices'] == list(PROFILES)

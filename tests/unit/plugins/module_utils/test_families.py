@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 
 import pytest
+import yaml
 
 from ansible_collections.hwcloud.elb.plugins.filter.monitor_targets import monitor_targets
 from ansible_collections.hwcloud.elb.plugins.module_utils import _families, _query
@@ -48,6 +50,17 @@ def fourth_family(monkeypatch):
     return family
 
 
+ROLE_TASKS = os.path.join(os.path.dirname(__file__), '..', '..', '..', '..', 'roles', 'http_monitor', 'tasks')
+
+
+def _task_file_inputs():
+    """What the roles' one task file reads of the filter's output (http_monitor_calls.<key>), and its text."""
+    with open(os.path.join(ROLE_TASKS, 'apply.yml'), encoding='utf-8') as handle:
+        text = handle.read()
+    yaml.safe_load(text)
+    return set(re.findall(r'http_monitor_calls\.(\w+)', text)), text
+
+
 def test_a_fourth_family_is_taken_by_the_query_the_roles_filter_and_the_argument_specs(fourth_family):
     spec = _query.query_argument_spec()
     assert 'v9' in spec['api_version']['choices'] and spec['jitter'] == dict(type='list', elements='str')
@@ -63,6 +76,16 @@ def test_a_fourth_family_is_taken_by_the_query_the_roles_filter_and_the_argument
                              max_retries_down=3, url_path='/h')]
     with pytest.raises(Exception, match='delay'):  # the family's own range (1 to 9) applies
         monitor_targets([{'pool': 'web', 'interval': 10}], 'tcp', api_version='v9')
+
+    # ... and no role file: the filter gives the roles' one task file all it reads, for this family too
+    calls = monitor_targets([{'pool': 'web', 'path': '/h'}, {'pool': 'old', 'state': 'absent'}], 'http',
+                            api_version='v9', output='healthmonitors')
+    assert calls == dict(api_version='v9', label='made-up (v9) pools', deleted=[dict(pool='old')],
+                         merged=[dict(pool='web', type='HTTP', delay=5, timeout=3, max_retries=3, max_retries_down=3,
+                                      url_path='/h')])
+    reads, text = _task_file_inputs()
+    assert reads and reads <= set(calls), reads
+    assert not re.search(r'\bv[0-9]\b', text) and sorted(os.listdir(ROLE_TASKS)) == ['apply.yml', 'main.yml']
 
     module_spec = monitor_argument_spec(fourth_family)
     assert module_spec['pool'] == dict(type='str', required=True) and module_spec['jitter'] == dict(type='int')
