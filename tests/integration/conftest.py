@@ -257,6 +257,12 @@ def module_argument_spec(name):
     return module, captured
 
 
+def run_in_process(elb, name, args=None, **more):
+    """Module ``name`` run in-process against the emulator (AK/SK, one retry, no pauses to speak of): its result."""
+    module = importlib.import_module('ansible_collections.hwcloud.elb.plugins.modules.' + name)
+    return run_module(module, dict(connection_args(elb), api_retries=1, **dict(args or {}, **more)))
+
+
 def run_module(module, args):
     """Run a module in-process with ``args``; return its result (it always exits)."""
     from ansible.module_utils.testing import patch_module_args

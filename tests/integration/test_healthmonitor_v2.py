@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pytest
 
+from .conftest import run_in_process
 from .monitor_families import V2
 
 MONITORS = V2.monitors
@@ -115,3 +116,19 @@ def test_reserved_fields_do_not_flap_and_warn_once_per_run(elb, run_task):
 
     quiet = run_task('healthmonitor_v2', dict(HTTP, expected_codes='200', http_method='HEAD'))
     assert not quiet['changed'] and reserved_warnings(quiet) == []
+
+
+# -- holes a mutation probe found (issue 22): in-process runs, fast enough for make mutation to run for every mutant
+
+def test_v2_setting_fields_the_service_holds_as_null_writes_them(elb):
+    """Kills the same ``wanted == current`` inversion in ``Field.equal``, on the shared (v2.0) family."""
+    unset = dict(pool='shared-http-pool', type='HTTP', delay=5, timeout=3, max_retries=3)  # no port, no domain
+    assert run_in_process(elb, 'healthmonitor_v2', unset)['changed']
+    monitor = V2.monitor_of(elb, 'shared-http-pool')
+    assert monitor['monitor_port'] is None and not monitor['domain_name'], monitor
+    elb.reset_stats()
+    result = run_in_process(elb, 'healthmonitor_v2', pool='shared-http-pool', monitor_port=8081, domain_name='www.example.org')
+    assert result['changed'], result
+    assert [c[0] for c in elb.writes()] == ['PUT']
+    monitor = V2.monitor_of(elb, 'shared-http-pool')
+    assert (monitor['monitor_port'], monitor['domain_name']) == (8081, 'www.example.org')

@@ -4,10 +4,14 @@
 
 from __future__ import annotations
 
-import pytest
+import datetime
 
+import pytest
+import requests
+
+from ansible_collections.hwcloud.elb.plugins.module_utils import _signer
 from ansible_collections.hwcloud.elb.plugins.module_utils._auth import (
-    AKSK, PASSWORD, TOKEN, CredentialError, choose_method, password_token_request)
+    AKSK, PASSWORD, TOKEN, AkSkAuth, CredentialError, choose_method, password_token_request)
 from ansible_collections.hwcloud.elb.plugins.module_utils._connection import ConnectionSettings
 
 SECRET = 'S3cr3t-value-never-shown'
@@ -56,3 +60,18 @@ def test_password_token_is_scoped_by_project_id_when_known():
                                                      environ={}))
     assert body['auth']['scope'] == {'project': {'id': 'pid'}}
     assert body['auth']['identity']['password']['user'] == {'domain': {'name': 'd'}, 'name': 'u', 'password': 'p'}
+
+
+# -- found by make mutation (tests/mutation/mutations.py): each docstring names the mutants it kills ----------
+
+def test_the_hook_signs_the_query_and_dates_in_utc():
+    """Kills auth-query (the query left out of the signature) and auth-date-utc (a local-time X-Sdk-Date)."""
+    prepared = requests.Request('GET', 'https://elb.example.com/v3/p/elb/healthmonitors?id=a&name=x',
+                                headers={'Content-Type': 'application/json'}).prepare()
+    before = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0, tzinfo=None)
+    AkSkAuth('AK', 'SK')(prepared)
+    stamped = datetime.datetime.strptime(prepared.headers['X-Sdk-Date'], _signer.DATE_FORMAT)
+    assert abs((stamped - before).total_seconds()) < 60
+    signed = dict((k, v) for k, v in prepared.headers.items() if k.lower() in ('content-type', 'host', 'x-sdk-date'))
+    assert prepared.headers['Authorization'] == _signer.sign('AK', 'SK', 'GET', '/v3/p/elb/healthmonitors',
+                                                             'id=a&name=x', signed, None)

@@ -239,3 +239,77 @@ def test_ca_path_is_the_trust_store_only_while_verifying(tmp_path):
     assert make_client([], ca_path=str(bundle))[0].verify == str(bundle)
     assert make_client([], ca_path=str(bundle), validate_certs=False)[0].verify is False
     assert make_client([])[0].verify is True
+
+
+# -- found by make mutation (tests/mutation/mutations.py): each docstring names the mutants it kills ----------
+
+class RecordingSession(requests.Session):
+    """A real session (so auth hooks and headers apply) whose transport records the prepared requests."""
+
+    def __init__(self, answers):
+        super().__init__()
+        self.answers = list(answers)
+        self.sent = []
+
+    def send(self, request, **kwargs):
+        self.sent.append((request, kwargs))
+        return self.answers.pop(0)
+
+
+def client_with(answers, **options):
+    params = dict(access_key='AK', secret_key='SK', project_id=PROJECT, elb_endpoint='https://elb.example.com',
+                  api_retries=0, api_timeout=5)
+    params.update(options)
+    client = ElbClient(ConnectionSettings(params, environ={}), sleep=lambda s: None)
+    session = RecordingSession(answers)
+    session.headers.update(client.session.headers)
+    session.auth = client.session.auth
+    client.session = session
+    return client
+
+
+def test_each_call_names_the_project_and_verifies_tls():
+    """Kills client-project-header and client-verify: X-Project-Id on every ELB call, certificates checked."""
+    client = client_with([answer(200, {})])
+    client.get('/v3/{project_id}/elb/pools')
+    request, kwargs = client.session.sent[0]
+    assert request.headers['X-Project-Id'] == PROJECT
+    assert kwargs['verify'] not in (False, None)  # True, or the CA bundle requests found in the environment
+    assert 'x-project-id' in request.headers['Authorization']  # and it is signed
+
+
+def test_a_token_goes_in_the_auth_header():
+    """Kills client-token-header."""
+    client = ElbClient(ConnectionSettings(dict(auth_token='tok-1', project_id=PROJECT, elb_endpoint='https://e'),
+                                          environ={}))
+    assert client.session.headers['X-Auth-Token'] == 'tok-1'
+
+
+def test_the_query_is_sorted_and_encoded_on_the_wire():
+    """Kills client-query-encoded: the wire query is the canonical one the signature covers (api-notes §6.4)."""
+    client, _sleeps = make_client([answer(200, {})])
+    client.get('/x', {'name': 'my hm', 'id': ['b', 'a'], 'admin_state_up': True})
+    assert client.session.calls[0][1].endswith('/x?admin_state_up=true&id=a&id=b&name=my%20hm')
+
+
+def test_an_answer_that_is_not_json_is_an_api_error():
+    """Kills client-not-json: no ValueError traceback for an HTML error page."""
+    response = answer(200)
+    response._content = b'<html>gateway</html>'
+    client, _sleeps = make_client([response])
+    with pytest.raises(ApiError, match='the answer is not JSON'):
+        client.get('/x')
+
+
+def test_a_retry_after_in_the_past_is_no_wait():
+    """Kills client-retry-after-floor: a negative delta or a date already past is 0 s, never a negative minimum."""
+    assert _client.retry_after_seconds('-5') == 0.0
+    assert _client.retry_after_seconds('Wed, 21 Oct 2015 07:28:00 GMT') == 0.0
+
+
+def test_the_project_of_the_region_is_the_one_named_so():
+    """Kills client-project-by-region: IAM may list other projects; only the region's own counts."""
+    client, _sleeps = make_client([answer(200, {'projects': [{'name': 'cn-south-1', 'id': 'p-south'},
+                                                             {'name': 'cn-north-4', 'id': 'p-north'}]})],
+                                  project_id=None, region='cn-north-4', auth_url='https://iam.example.com/v3')
+    assert client.project_id == 'p-north'

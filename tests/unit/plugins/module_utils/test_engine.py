@@ -4,8 +4,11 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
+from ansible_collections.hwcloud.elb.plugins.module_utils._backoff import Backoff
 from ansible_collections.hwcloud.elb.plugins.module_utils._engine import FailedAfterWrite, InputError, Reconciler
 from ansible_collections.hwcloud.elb.plugins.module_utils._errors import ApiError
 from ansible_collections.hwcloud.elb.plugins.module_utils._family_v3 import FAMILY
@@ -214,3 +217,198 @@ def test_a_partial_update_of_a_grpc_monitor_takes_the_range_of_the_type_it_holds
     with pytest.raises(InputError) as info:
         run(api, dict(pool='web', type='HTTP'))
     assert "keeps expected_codes '0-5'" in str(info.value)
+
+
+# -- found by make mutation (tests/mutation/mutations.py): each docstring names the mutants it kills ----------
+
+TCP = dict(pool='db', type='TCP', delay=5, timeout=3, max_retries=3)
+V3_HTTP = dict(pool='web', type='HTTP', delay=5, timeout=3, max_retries=3)
+
+
+class Clock:
+    """A fake monotonic clock that the engine's sleeps move forward; records each pause."""
+
+    def __init__(self):
+        self.now = 0.0
+        self.pauses = []
+
+    def __call__(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.pauses.append(seconds)
+        self.now += seconds
+
+
+def run_clocked(api, params, clock=None, diff_mode=False, warnings=None):
+    """The engine with a fake clock that its pauses move forward; ``warnings`` collects its warnings."""
+    clock = clock or Clock()
+    # The engine's pauses come from the client's backoff (client.backoff): give it this clock, no randomness.
+    api.backoff = lambda **kwargs: Backoff(sleep=clock.sleep, clock=clock, rand=lambda: 1.0, **kwargs)
+    return Reconciler(FAMILY, api, dict(BASE, **params), diff_mode=diff_mode,
+                      warn=(warnings if warnings is not None else []).append).run()
+
+
+def test_a_pool_id_nobody_has_is_a_clear_input_error():
+    """Kills engine-lookup-404: a 404 on the pool id is "no pool has that id or name", not an API failure."""
+    ident = str(uuid.uuid4())
+    with pytest.raises(InputError, match="pool is '%s'; no pool has that id or name" % ident):
+        run_clocked(FakeV3(), dict(TCP, pool=ident))
+
+
+def test_a_list_that_ignores_the_name_filter_still_finds_the_one_named():
+    """Kills engine-find-by-name-filter: the pool list is narrowed by name here too, whatever the server did."""
+    class Unfiltered(FakeV3):
+        def request(self, method, path, query=None, body=None):
+            if method == 'GET' and path.endswith('/pools') and query:
+                self.calls.append((method, path))
+                return {'pools': list(self.pools.values())}
+            return super().request(method, path, query=query, body=body)
+
+    api = Unfiltered()
+    result = run_clocked(api, TCP)
+    assert result['healthmonitor']['pool_id'] == next(p['id'] for p in api.pools.values() if p['name'] == 'db')
+
+
+def test_a_parent_pointing_at_a_deleted_monitor_gets_a_new_one():
+    """Kills engine-read-monitor-404: a dangling healthmonitor_id (the monitor answers 404) means none."""
+    api = FakeV3()
+    pool = next(p for p in api.pools.values() if p['name'] == 'db')
+    pool['healthmonitor_id'] = str(uuid.uuid4())
+    result = run_clocked(api, TCP)
+    assert result['changed'] and [c[0] for c in api.writes()] == ['POST']
+
+
+def test_an_update_waits_for_the_balancer():
+    """Kills engine-update-wait: after a PUT the balancer is read until ACTIVE."""
+    api = FakeV3()
+    run_clocked(api, TCP)
+    api.calls.clear()
+    api.lb_status = ['PENDING_UPDATE', 'PENDING_UPDATE', 'ACTIVE']
+    run_clocked(api, dict(TCP, delay=9))
+    assert sum(1 for c in api.calls if 'loadbalancers' in c[1]) == 3
+
+
+def test_a_400_while_pending_is_not_retried():
+    """Kills engine-write-409-only: only a 409 means "busy"; any other refusal ends the task at once."""
+    class Refusing(FakeV3):
+        def request(self, method, path, query=None, body=None):
+            if method == 'POST':
+                self.calls.append((method, path))
+                raise ApiError('Invalid input', status=400, error_code='ELB.8902')
+            return super().request(method, path, query=query, body=body)
+
+    api = Refusing()
+    api.lb_status = ['PENDING_UPDATE']
+    with pytest.raises(ApiError):
+        run_clocked(api, TCP)
+    assert len(api.writes()) == 1
+
+
+def test_a_balancer_busy_for_ever_ends_the_task_at_wait_timeout():
+    """Kills engine-write-deadline: 409s while PENDING are retried until wait_timeout, then raised."""
+    api = FakeV3()
+    api.pending_writes = 10 ** 6
+    api.lb_status = ['PENDING_UPDATE']
+    clock = Clock()
+    with pytest.raises(ApiError) as caught:
+        run_clocked(api, dict(TCP, wait_timeout=20), clock=clock)
+    assert caught.value.status == 409 and clock.now <= 20
+    # rand() is 1.0: each pause is the whole step, base 2 s doubling up to the 10 s cap, the last cut at the deadline
+    assert clock.pauses == [2.0, 4.0, 8.0, 6.0]  # kills engine-poll-backoff as well
+
+
+def test_a_balancer_in_error_fails_at_once():
+    """Kills engine-wait-error: ERROR is final; no waiting until the timeout. And engine-failed-after-write-changed:
+    the failure after the write still reports changed (the monitor was created)."""
+    api = FakeV3()
+    api.lb_status = ['ERROR']
+    clock = Clock()
+    with pytest.raises(FailedAfterWrite, match=r'The health check was written, but load balancer \S+ is ERROR\.$') as caught:
+        run_clocked(api, TCP, clock=clock)
+    assert clock.pauses == []
+    assert caught.value.result['changed'] is True and caught.value.result['healthmonitor']['id'] in api.monitors
+
+
+def test_a_lower_case_status_counts():
+    """Kills engine-status-upper: the status is compared without regard to case."""
+    api = FakeV3()
+    api.lb_status = ['active']
+    clock = Clock()
+    assert run_clocked(api, TCP, clock=clock)['changed'] and clock.pauses == []
+
+
+def test_a_balancer_pending_past_wait_timeout_fails_the_task_at_wait_timeout():
+    """Kills engine-wait-timeout-ok (a wait that timed out counted as success) and engine-wait-deadline (the wait
+    outlasting wait_timeout): the create is reported (changed) and the failure comes at 20 s, not later."""
+    api = FakeV3()
+    api.lb_status = ['PENDING_UPDATE']
+    clock = Clock()
+    with pytest.raises(FailedAfterWrite, match=r'did not become ACTIVE within wait_timeout \(20 s') as caught:
+        run_clocked(api, dict(TCP, wait_timeout=20), clock=clock)
+    assert clock.now == pytest.approx(20) and caught.value.result['changed'] is True and len(api.monitors) == 1
+
+
+def test_a_read_failing_during_the_wait_still_reports_the_write():
+    """Kills engine-failed-after-write-api: an API error while waiting for ACTIVE comes after the POST, so the
+    task says changed and what was created (FailedAfterWrite), not a plain API failure."""
+    class BalancerUnreadable(FakeV3):
+        def request(self, method, path, query=None, body=None):
+            if 'loadbalancers' in path:
+                self.calls.append((method, path))
+                raise ApiError('internal error', status=500)
+            return super().request(method, path, query=query, body=body)
+
+    api = BalancerUnreadable()
+    with pytest.raises(FailedAfterWrite, match='The health check was written, but reading load balancer') as caught:
+        run_clocked(api, TCP)
+    assert caught.value.result['changed'] is True and caught.value.result['healthmonitor']['id'] in api.monitors
+
+
+def test_a_check_sees_the_values_the_monitor_keeps():
+    """Kills family-effective-current: a task giving only timeout is checked against the monitor's delay."""
+    api = FakeV3()
+    run_clocked(api, dict(TCP, delay=5, timeout=3))
+    warnings = []
+    assert run_clocked(api, dict(pool='db', timeout=5), warnings=warnings)['changed']
+    assert warnings == ['timeout (5) is not less than delay (5); the service advises a timeout below the delay.']
+
+
+def test_no_diff_without_diff_mode():
+    """Kills engine-diff-mode: the result carries a diff only when asked (--diff)."""
+    api = FakeV3()
+    assert 'diff' not in run_clocked(api, TCP)
+    assert 'diff' in run_clocked(api, dict(TCP, delay=8), diff_mode=True)
+
+
+def test_expected_codes_are_sent_normalised():
+    """Kills: skipping the normalisation before sending (``Family.desired`` without ``Field.canonical``, or
+    ``canonical`` returning a codes string as given): the POST body holds the folded, sorted form."""
+    api = FakeV3()
+    result = run_clocked(api, dict(V3_HTTP, expected_codes='204, 200-202,203'))
+    monitor = api.monitors[result['healthmonitor']['id']]
+    assert monitor['expected_codes'] == '200-204'
+    run_clocked(api, dict(pool='web', expected_codes=' 202 , 200'))
+    assert monitor['expected_codes'] == '200,202'
+
+
+def test_a_409_while_active_is_raised_after_one_write():
+    """Kills: ``Reconciler.write`` retrying every 409 as if the balancer were busy; with the balancer ACTIVE the
+    409 (a quota error, a conflicting create) is the task's failure, after one POST."""
+    api = FakeV3()
+    api.pending_writes = 1  # the fake's 409, answered while the balancer reads ACTIVE
+    with pytest.raises(ApiError) as caught:
+        run_clocked(api, V3_HTTP)
+    assert caught.value.status == 409
+    assert [c[0] for c in api.writes()] == ['POST'] and not api.monitors
+
+
+def test_a_409_on_update_while_active_is_raised_after_one_write():
+    """Kills the retry-every-409 mutation on the PUT path."""
+    api = FakeV3()
+    run_clocked(api, V3_HTTP)
+    api.calls.clear()
+    api.pending_writes = 1
+    with pytest.raises(ApiError):
+        run_clocked(api, dict(pool='web', delay=9))
+    assert [c[0] for c in api.writes()] == ['PUT']

@@ -236,3 +236,17 @@ def test_parent_view_reads_the_balancer_once_and_only_when_asked():
     assert view['id'] == 'p' and reads == []
     assert view.loadbalancer() == {'type': 'Internal'} and view.loadbalancer()['type'] == 'Internal'
     assert reads == [1]
+
+
+# -- found by make mutation (tests/mutation/mutations.py): each docstring names the mutants it kills ----------
+
+def test_v1_setting_a_port_the_service_holds_as_null_writes_it():
+    """Kills the same ``Field.equal`` inversion through the engine, on the classic family."""
+    api = FakeV1()
+    listener = api.listener('db', 'private-lb')
+    created = run(api, listener=listener['id'], healthcheck_protocol='TCP')['healthcheck']
+    api.checks[created['id']]['healthcheck_connect_port'] = None  # as a service holding it unset answers
+    api.calls.clear()
+    result = run(api, listener=listener['id'], healthcheck_connect_port=3306)
+    assert result['changed'] and [c[0] for c in api.writes()] == ['PUT']
+    assert api.checks[created['id']]['healthcheck_connect_port'] == 3306

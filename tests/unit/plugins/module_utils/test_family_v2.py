@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from ansible_collections.hwcloud.elb.plugins.module_utils._engine import InputError, Reconciler
@@ -217,3 +219,34 @@ def test_writes_refused_while_pending_are_retried_and_the_v2_balancer_is_read():
     result = run(api, TCP)[0]
     assert result['changed'] and [c[0] for c in api.writes()] == ['POST', 'POST']
     assert ('GET', '/v2.0/lbaas/loadbalancers/11111111-1111-4111-8111-111111111111') in api.calls
+
+
+# -- found by make mutation (tests/mutation/mutations.py): each docstring names the mutants it kills ----------
+
+@pytest.mark.parametrize('protocol, old, new', [
+    (protocol, old, new) for protocol, (old, new) in itertools.product(
+        ('TCP', 'HTTP', 'UDP'), itertools.permutations(('TCP', 'HTTP', 'UDP_CONNECT'), 2))])
+def test_v2_type_changes_the_module_allows_are_the_ones_the_service_takes(protocol, old, new):
+    """The product's ELB.9899 rule (``_family_v2._type_change_refused``) against the service's, for every
+    protocol and type pair: a change the module lets through must be accepted (no 400 from the service model),
+    and one it refuses must be refused before any write. Kills: the rule dropped, or TYPE_CHANGEABLE widened.
+
+    (Replaces a test that called the fake directly and so asserted only the fake's behaviour.)
+    """
+    api = FakeV2({'p': protocol})
+    pool_id = next(iter(api.pools))
+    monitor_id = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa'
+    api.monitors[monitor_id] = dict(id=monitor_id, pool_id=pool_id, type=old, delay=5, timeout=3, max_retries=3,
+                                    max_retries_down=3, admin_state_up=True, name='', url_path='/', http_method='GET',
+                                    expected_codes='200')
+    api.pools[pool_id]['healthmonitor_id'] = monitor_id
+    service_takes_it = old in ('TCP', 'HTTP') and new in ('TCP', 'HTTP') and protocol in ('TCP', 'HTTP')
+    try:
+        result, _warnings = run(api, pool='p', type=new)
+    except InputError as err:
+        assert not service_takes_it, 'the module refused a change the service takes: %s' % err
+        assert 'type cannot change from %s to %s' % (old, new) in str(err) or 'cannot use' in str(err)
+        assert api.writes() == []
+    else:
+        assert service_takes_it, 'the module let through a change the service refuses'
+        assert result['changed'] and api.monitors[monitor_id]['type'] == new

@@ -7,6 +7,8 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.hwcloud.elb.plugins.module_utils._family_v3 import FAMILY
+from ansible_collections.hwcloud.elb.plugins.module_utils._family_v1 import FAMILY as V1
+from ansible_collections.hwcloud.elb.plugins.module_utils._family_v2 import FAMILY as V2
 from ansible_collections.hwcloud.elb.plugins.module_utils._fields import canonical_codes, check_codes
 
 F = FAMILY.by_name
@@ -75,3 +77,44 @@ def test_problems_name_the_option_the_value_and_what_is_allowed(field, value, ex
 def test_a_field_the_type_does_not_use():
     assert F['url_path'].problem('/x', 'TCP') == (
         'url_path is only used by monitors of type HTTP or HTTPS, not TCP; remove it or change the type.')
+
+
+# -- found by make mutation (tests/mutation/mutations.py): each docstring names the mutants it kills ----------
+
+def test_codes_the_service_holds_malformed_are_a_change():
+    """Kills fields-equal-codes-invalid: a malformed held value must not compare equal to a valid wanted one."""
+    assert not F['expected_codes'].equal('200', '200;202', 'HTTP')
+    assert not F['expected_codes'].equal('200', 'abc', 'HTTP')
+
+
+def test_numbers_the_service_answers_as_strings_compare_as_numbers():
+    """Kills fields-canonical-int: "5" held by the service is the wanted 5, not a change."""
+    assert F['delay'].equal(5, '5', 'TCP') and not F['delay'].equal(5, '6', 'TCP')
+    assert F['delay'].canonical('7') == 7
+
+
+def test_control_characters_are_refused_by_the_field_rules_too():
+    """Kills fields-control-problem and fields-control-c1: the roles' filter validates through ``Field.problem``
+    without the module's type checks, so the field rule itself refuses C0, DEL and C1 controls, naming the option."""
+    for bad in ('/a\nb', '/a\x00', '/a\x7f', '/a\x85', '/a\x9f'):
+        problem = F['url_path'].problem(bad, 'HTTP')
+        assert problem and problem.startswith('url_path is ') and 'control character' in problem, bad
+
+
+def test_enums_are_valid_in_any_case():
+    """Kills fields-enum-case: the documented "(any case)" holds for validation, not only comparison."""
+    assert F['type'].problem('http', 'HTTP') is None and F['http_method'].problem('head', 'HTTP') is None
+
+
+@pytest.mark.parametrize('family, name, value, monitor_type', [
+    (FAMILY, 'monitor_port', 8080, 'HTTP'), (FAMILY, 'domain_name', 'www.example.com', 'HTTP'),
+    (V2, 'monitor_port', 8080, 'HTTP'), (V2, 'domain_name', 'www.example.com', 'HTTP'),
+    (V1, 'healthcheck_connect_port', 8080, 'TCP'),
+])
+def test_a_value_against_null_is_a_change(family, name, value, monitor_type):
+    """Kills: ``Field.equal`` returning ``wanted != current`` (or True) when the service holds null and the
+    field has no default: setting monitor_port or domain_name on an existing monitor would never be written."""
+    field = family.by_name[name]
+    assert field.server_default(monitor_type) is None
+    assert not field.equal(value, None, monitor_type)
+    assert field.equal(None, None, monitor_type)

@@ -186,3 +186,48 @@ def test_steady_counts_unmonitored_members_at_once_and_times_out_naming_the_wind
                                 wait_timeout=20, fail_fast=False)
     assert "Timed out after 20 s waiting for 1 of 1 member(s) to be healthy (1 are) for their monitor's up " \
            "threshold" in str(err), str(err)
+
+
+# -- found by make mutation (tests/mutation/mutations.py): each docstring names the mutants it kills ----------
+
+def test_pool_member_states_map_to_health():
+    """Kills members-initial-healthy: a member not checked yet (INITIAL) is checking, not healthy."""
+    def health(status):
+        return _members.PoolMembers.record({}, {'id': 'p'}, 'lb', status, None)['health']
+    assert [health(s) for s in ('ONLINE', 'OFFLINE', 'INITIAL', 'NO_MONITOR', 'DISABLED', 'UNKNOWN', 'odd')] == [
+        'healthy', 'unhealthy', 'checking', 'unmonitored', 'unmonitored', 'unknown', 'unknown']
+
+
+def test_classic_member_states_map_to_health():
+    """Kills members-classic-unavailable: UNAVAILABLE is unknown under a checked listener, unmonitored without one."""
+    class Client:
+        @staticmethod
+        def get(path, query=None):
+            return [dict(id=status, address='10.0.0.1', health_status=status)
+                    for status in ('NORMAL', 'ABNORMAL', 'UNAVAILABLE')]
+
+    family = FAMILIES['v1']
+    scope = _members.Scope(family.members, family, {})
+    scope.parents = {'l1': dict(id='l1', name='checked', healthcheck_id='h1', backend_port=80),
+                     'l2': dict(id='l2', name='unchecked', healthcheck_id=None, backend_port=80)}
+    found = dict(((m['listener_id'], m['status']), m['health']) for m in family.members.read(Client(), scope))
+    assert found == {('l1', 'NORMAL'): 'healthy', ('l1', 'ABNORMAL'): 'unhealthy', ('l1', 'UNAVAILABLE'): 'unknown',
+                     ('l2', 'NORMAL'): 'healthy', ('l2', 'ABNORMAL'): 'unhealthy', ('l2', 'UNAVAILABLE'): 'unmonitored'}
+
+
+def test_the_worst_listener_view_of_a_member_counts():
+    """Kills members-worst-listener: a member failing behind one of its listeners is failing, with that reason."""
+    raw = dict(operating_status='ONLINE', status=[
+        dict(listener_id='a', operating_status='ONLINE'),
+        dict(listener_id='b', operating_status='OFFLINE', reason=dict(reason_code='CONNECT_FAILED')),
+        dict(listener_id='c', operating_status='INITIAL')])
+    assert _members.ProjectMembers._health(raw) == ('OFFLINE', dict(code='CONNECT_FAILED', expected=None, received=None))
+
+
+def test_fail_fast_waits_while_the_others_can_still_make_min_healthy():
+    """Kills members-fail-fast-early: one member stuck unhealthy ends the wait only when the rest cannot reach
+    min_healthy; here the third one becomes healthy at 10 s and makes two of three."""
+    def script(now):
+        return [('a', 'healthy'), ('b', 'unhealthy'), ('c', 'checking' if now < 10 else 'healthy')]
+    (members, summary), client, _reader = wait(script, min_healthy='2', wait_timeout=60)
+    assert summary['healthy'] == 2 and summary['unhealthy'] == 1 and client.now >= 10

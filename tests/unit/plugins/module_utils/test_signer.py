@@ -74,3 +74,26 @@ def test_auth_hook_sends_and_signs_the_security_token():
     prepared = AkSkAuth(AK, SK, security_token='temporary', clock=clock)(request.prepare())
     assert prepared.headers['X-Security-Token'] == 'temporary'
     assert 'x-security-token' in prepared.headers['Authorization']
+
+
+# -- found by make mutation (tests/mutation/mutations.py): each docstring names the mutants it kills ----------
+
+SHORT_HEADERS = {'Content-Type': 'application/json', 'Host': 'elb.example.com', 'X-Sdk-Date': '20240101T000000Z'}
+
+
+def test_slashes_in_query_values_are_encoded():
+    """Kills signer-encode-safe: only A-Za-z0-9-_.~ stay as they are (api-notes §6.3)."""
+    assert _signer.canonical_query({'url_path': '/a/b'}) == 'url_path=%2Fa%2Fb'
+
+
+def test_header_values_are_trimmed_and_the_method_upper_cased():
+    """Kills signer-header-strip and signer-method-upper."""
+    padded = dict(SHORT_HEADERS, Host='  elb.example.com  ')
+    assert _signer.sign('AK', 'SK', 'get', '/x', '', padded, b'') == _signer.sign('AK', 'SK', 'GET', '/x', '', SHORT_HEADERS, b'')
+
+
+def test_an_unsigned_payload_is_not_hashed():
+    """Kills signer-unsigned-payload: with X-Sdk-Content-Sha256 UNSIGNED-PAYLOAD the body is not covered."""
+    headers = dict(SHORT_HEADERS, **{'X-Sdk-Content-Sha256': 'UNSIGNED-PAYLOAD'})
+    assert _signer.sign('AK', 'SK', 'PUT', '/x', '', headers, b'one') == _signer.sign('AK', 'SK', 'PUT', '/x', '', headers, b'two')
+    assert _signer.sign('AK', 'SK', 'PUT', '/x', '', SHORT_HEADERS, b'one') != _signer.sign('AK', 'SK', 'PUT', '/x', '', SHORT_HEADERS, b'two')
