@@ -113,6 +113,17 @@ def test_v3_profiles_and_overrides_land_field_by_field_then_a_rerun_writes_nothi
     assert_quiet_rerun(elb, *V3_TASKS)
 
 
+def test_the_roles_return_once_the_balancer_is_active_again(elb):
+    """The roles call hwcloud.elb.healthmonitors without ``wait``: its default is what playbooks get, and it must
+    wait, or the next task meets a busy balancer. Kills resource-wait-default (``wait`` defaulting to false)."""
+    elb.admin('POST', 'config', {'pending_seconds': 5})  # each write leaves the balancer PENDING_UPDATE for 5 s
+    run(elb, apply('tcp_monitor', targets=[dict(pool='demo-tcp-pool', port=3306)]))
+    assert [c[0] for c in elb.writes()] == ['POST']
+    balancer_id = elb.pool('demo-tcp-pool')['loadbalancers'][0]['id']
+    balancer = elb.api('GET', '/v3/{project_id}/elb/loadbalancers/' + balancer_id)['loadbalancer']
+    assert balancer['provisioning_status'] == 'ACTIVE', balancer
+
+
 def test_v3_a_changed_profile_updates_in_place(elb):
     run(elb, *V3_TASKS)
     before = elb.v3_monitor_of('demo-tcp-pool')
