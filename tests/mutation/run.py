@@ -102,9 +102,8 @@ RELEVANT = {
     '_family_v2.py': [POOL, 'tests/integration/test_healthmonitor_v2.py'],
     '_family_v1.py': ['tests/integration/test_healthcheck_v1.py', 'tests/integration/test_healthmonitor_info.py'],
 }
-# A plugin whose integration tests are not named test_<plugin>.py, test_<plugin>_<kind>.py or, for an _info or
-# _facts module, test_<name>_info.py or test_<name>.py.
-PLUGIN_TESTS = {'monitor_targets': ['tests/integration/test_roles.py']}
+# The roles' integration tests, for a role without a test_<role>.py of its own (http_monitor, tcp_monitor).
+ROLES_TESTS = 'tests/integration/test_roles.py'
 UNIT_TIMEOUT = 120
 INTEGRATION_TIMEOUT = 900
 OUTCOMES = ('killed', 'survived', 'stale', 'error', 'timeout')
@@ -160,11 +159,17 @@ def nearest_plugins(name, root=ROOT):
 
 
 def plugin_tests(kind, name, root=ROOT):
-    """The integration test files of one plugin, by name."""
+    """The integration test files of one plugin, by name, and those of the roles whose tasks use it (the roles
+    call modules with their defaults, which is what playbooks get)."""
     base = re.sub(r'_(info|facts)$', '', name)  # healthmonitor_facts: test_healthmonitor_info.py; member_health_*
     stems = [name, '%s_%s' % (name, kind), base + '_info', base]
     found = [os.path.join('tests', 'integration', 'test_%s.py' % stem) for stem in stems]
-    return [path for path in dict.fromkeys(found) if os.path.exists(os.path.join(root, path))] + PLUGIN_TESTS.get(name, [])
+    for role in sorted(glob.glob(os.path.join(root, 'roles', '*'))):
+        tasks = ''.join(_read(path) for path in glob.glob(os.path.join(role, 'tasks', '*.yml')))
+        if re.search(r'\bhwcloud\.elb\.%s\b' % name, tasks):
+            own = os.path.join('tests', 'integration', 'test_%s.py' % os.path.basename(role))
+            found.append(own if os.path.exists(os.path.join(root, own)) else ROLES_TESTS)
+    return [path for path in dict.fromkeys(found) if os.path.exists(os.path.join(root, path))]
 
 
 def relevant_tests(name, root=ROOT):

@@ -49,7 +49,8 @@ def test_every_module_utils_file_has_integration_tests_that_exist():
 
 
 def test_the_tests_of_a_file_follow_from_the_plugins_nearest_in_the_import_graph(tmp_path):
-    """A file nobody listed by hand: its own integration file, else the files of the plugins importing it."""
+    """A file nobody listed by hand: its own integration file, and the files of the plugins nearest to it in the
+    import graph, by name, with those of the roles that use them."""
     utils, modules, tests = tmp_path / 'plugins' / 'module_utils', tmp_path / 'plugins' / 'modules', tmp_path / 'tests' / 'integration'
     for folder in (utils, modules, tests, tmp_path / 'plugins' / 'inventory'):
         folder.mkdir(parents=True)
@@ -60,10 +61,15 @@ def test_the_tests_of_a_file_follow_from_the_plugins_nearest_in_the_import_graph
     (modules / 'widget.py').write_text('%s._widget_module import run_widget_module\n' % prefix)
     (modules / 'widget_facts.py').write_text('%s._widget_module import run_widget_module\n' % prefix)
     (tmp_path / 'plugins' / 'inventory' / 'gadgets.py').write_text('%s import _deep, _mid\n' % prefix)
-    for name in ('test_widget.py', 'test_widget_info.py', 'test_gadgets_inventory.py', 'test_mid.py'):
+    for name in ('test_widget.py', 'test_widget_info.py', 'test_gadgets_inventory.py', 'test_mid.py', 'test_roles.py',
+                 'test_deploy.py'):
         (tests / name).write_text('')
+    for role, module in (('deploy', 'widget'), ('tidy', 'widget_facts'), ('other', 'gadget')):
+        (tmp_path / 'roles' / role / 'tasks').mkdir(parents=True)
+        (tmp_path / 'roles' / role / 'tasks' / 'main.yml').write_text('- hwcloud.elb.%s:\n' % module)
     assert RUN.relevant_tests('_widget_module.py', str(tmp_path)) == [
-        'tests/integration/test_widget.py', 'tests/integration/test_widget_info.py']
+        'tests/integration/test_widget.py', 'tests/integration/test_widget_info.py', 'tests/integration/test_deploy.py',
+        'tests/integration/test_roles.py']
     assert RUN.relevant_tests('_deep.py', str(tmp_path)) == ['tests/integration/test_gadgets_inventory.py']
     assert RUN.relevant_tests('_mid.py', str(tmp_path)) == [
         'tests/integration/test_mid.py', 'tests/integration/test_gadgets_inventory.py']
