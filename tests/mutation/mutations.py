@@ -380,8 +380,9 @@ MUTATIONS = [
       "self.pool_path('/' + member['id']), None, self.pool)\n                except ApiError as err:\n                    if err.status != 404:",
       "self.pool_path('/' + member['id']), None, self.pool)\n                except ApiError as err:\n                    if True:",
       'a pool member deleted meanwhile fails the task'),
-    M('member-check-mode', '_member.py', "        if self.check_mode or not result['changed']:\n            if not self.check_mode and params['state'] in (PRESENT, ENABLED):",
-      "        if not result['changed']:\n            if not self.check_mode and params['state'] in (PRESENT, ENABLED):",
+    M('member-check-mode', '_member.py',
+      "        if self.check_mode or not result['changed']:\n            if not self.check_mode and params['state'] in (PRESENT,",
+      "        if not result['changed']:\n            if not self.check_mode and params['state'] in (PRESENT,",
       'check mode writes (pool members)'),
     # _member_check.py: the v3 member check job
     M('check-v3-only', '_member_check.py', "    if family.name != 'v3':\n        return [REFUSAL % family.name]",

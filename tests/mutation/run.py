@@ -214,8 +214,8 @@ def pytest(paths, timeout):
     except subprocess.TimeoutExpired:
         return 'timeout', 'over %d s' % timeout
     lines = [line for line in (done.stdout + done.stderr).splitlines() if line.strip()]
-    summary = next((line for line in reversed(lines) if re.search(r'\b(passed|failed|error|errors|no tests ran)\b',
-                                                                    line)), lines[-1] if lines else '')
+    counted = [line for line in lines if re.search(r'\b(passed|failed|error|errors|no tests ran)\b', line)]
+    summary = (counted or lines or [''])[-1]
     return outcome_of(done.returncode, summary), 'exit %d: %s' % (done.returncode, summary.strip())
 
 
