@@ -16,7 +16,7 @@ from ansible_collections.hwcloud.elb.plugins.filter.monitor_targets import Filte
 from ansible_collections.hwcloud.elb.plugins.module_utils import _family_v1, _family_v2, _family_v3
 from ansible_collections.hwcloud.elb.plugins.module_utils._families import FAMILIES as REGISTRY
 from ansible_collections.hwcloud.elb.plugins.module_utils._profiles import KIND_KEYS, PROFILES
-from ansible_collections.hwcloud.elb.plugins.module_utils._resource import config_item_spec
+from ansible_collections.hwcloud.elb.plugins.module_utils._monitors_module import config_item_spec
 
 FAMILIES = dict((name, family.role) for name, family in REGISTRY.items())
 

@@ -12,7 +12,7 @@ from ansible_collections.hwcloud.elb.plugins.module_utils._engine import FailedA
 from ansible_collections.hwcloud.elb.plugins.module_utils._errors import ApiError
 from ansible_collections.hwcloud.elb.plugins.module_utils._families import FAMILIES
 from ansible_collections.hwcloud.elb.plugins.module_utils._family import InputError
-from ansible_collections.hwcloud.elb.plugins.module_utils._resource import ResourceRun, config_item_spec
+from ansible_collections.hwcloud.elb.plugins.module_utils._monitors_module import MonitorsRun, config_item_spec
 
 from .fake_elb import FakeV3
 
@@ -54,7 +54,7 @@ def params(state='merged', config=(), **extra):
 
 def run(api, state='merged', config=(), check_mode=False, **extra):
     warnings = []
-    result = ResourceRun(api, params(state, config, **extra), check_mode=check_mode, warn=warnings.append).run()
+    result = MonitorsRun(api, params(state, config, **extra), check_mode=check_mode, warn=warnings.append).run()
     result['warnings'] = warnings
     return result
 
@@ -174,7 +174,7 @@ def test_a_failed_write_with_nothing_applied_fails_unchanged():
 def test_overridden_needs_scope_and_rendered_makes_no_call():
     with pytest.raises(InputError, match='state overridden needs scope'):
         run(FakeSet(), 'overridden', [dict(TCP, pool='db')])
-    result = ResourceRun(None, params('rendered', [dict(TCP, pool='db', type='tcp')])).run()
+    result = MonitorsRun(None, params('rendered', [dict(TCP, pool='db', type='tcp')])).run()
     assert result == {'changed': False, 'rendered': [{'healthmonitor': dict(TCP, pool_id='db')}]}
 
 
@@ -199,11 +199,11 @@ def test_a_name_two_pools_share_fails_in_deleted_and_a_missing_one_is_only_a_war
 
 def test_the_same_pool_twice_is_refused_even_when_rendered_and_types_are_checked_per_item():
     with pytest.raises(InputError) as caught:
-        ResourceRun(None, dict(params('rendered'), config=[dict(TCP, pool='db'), dict(TCP, pool='db', delay='x'),
+        MonitorsRun(None, dict(params('rendered'), config=[dict(TCP, pool='db'), dict(TCP, pool='db', delay='x'),
                                                            'db'])).run()
     message = str(caught.value)
     assert "config item 2 (pool 'db'): the same pool as config item 1 (pool 'db')" in message
     assert "config item 2 (pool 'db'): delay is 'x' (a str); it must be a whole number from 1 to 50." in message
     assert "config item 3: it is 'db' (a str); each item must be a dict of options." in message
-    assert ResourceRun(None, params('rendered', [dict(TCP, pool='db', delay='7')])).run()['rendered'] == [
+    assert MonitorsRun(None, params('rendered', [dict(TCP, pool='db', delay='7')])).run()['rendered'] == [
         {'healthmonitor': dict(TCP, pool_id='db', delay=7)}]
