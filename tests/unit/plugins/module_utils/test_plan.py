@@ -13,7 +13,7 @@ MONITOR = {'id': 'm1', 'type': 'HTTP', 'delay': 5, 'timeout': 3, 'max_retries': 
            'monitor_port': 8080}
 
 
-def view(pool=POOL):
+def view(pool):
     return ParentView(pool, lambda: {'id': 'lb1'})
 
 
@@ -47,9 +47,9 @@ def test_a_field_the_write_clears_counts_for_the_parents_rules():
 
 
 def test_field_rules_refuse_and_checks_warn():
-    errors, warnings = _plan.problems(FAMILY, {'delay': 0, 'timeout': 9}, 'HTTP', view(), MONITOR)
+    errors, warnings = _plan.problems(FAMILY, {'delay': 0, 'timeout': 9}, 'HTTP', view(POOL), MONITOR)
     assert len(errors) == 1 and errors[0].startswith('delay is 0')
-    errors, warnings = _plan.problems(FAMILY, {'timeout': 9}, 'HTTP', view(), MONITOR)
+    errors, warnings = _plan.problems(FAMILY, {'timeout': 9}, 'HTTP', view(POOL), MONITOR)
     assert errors == [] and len(warnings) == 1 and 'timeout (9) is not less than delay (5)' in warnings[0]
 
 
