@@ -12,7 +12,7 @@ from ansible_collections.hwcloud.elb.plugins.module_utils._engine import FailedA
 from ansible_collections.hwcloud.elb.plugins.module_utils._errors import ApiError
 from ansible_collections.hwcloud.elb.plugins.module_utils._families import FAMILIES
 from ansible_collections.hwcloud.elb.plugins.module_utils._family import InputError
-from ansible_collections.hwcloud.elb.plugins.module_utils._monitors_module import MonitorsRun, config_item_spec
+from ansible_collections.hwcloud.elb.plugins.module_utils._monitors_module import MonitorsRun, argument_spec, config_item_spec
 
 from .fake_elb import LB, FakeV3
 from .fake_elb_v1 import FakeV1
@@ -260,3 +260,12 @@ def test_v1_reads_a_check_per_listener_and_a_listener_pointing_at_a_gone_check_h
     gathered = run(api, 'gathered', api_version='v1')['gathered']
     assert [item['listener'] for item in gathered] == [http['id']]
     assert len(api.reads('healthcheck')) == 2  # one GET per listener with a check: none in the first run
+
+
+def test_a_task_that_leaves_wait_out_waits_for_the_balancer():
+    """The roles call the module without wait: its default is what real playbooks get."""
+    defaults = dict((name, option.get('default')) for name, option in argument_spec().items())
+    api = FakeSet()
+    config = params(config=[dict(TCP, pool='db')])['config']
+    MonitorsRun(api, dict(defaults, api_version='v3', config=config)).run()
+    assert len([c for c in api.calls if 'loadbalancers' in c[1]]) == 1
