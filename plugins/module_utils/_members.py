@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import re
 
+from ansible_collections.hwcloud.elb.plugins.module_utils._client import PAGE_SIZE
 from ansible_collections.hwcloud.elb.plugins.module_utils._family import (
     HEX32, UUID, InputError, Lookup, ParentNotFound, pool_loadbalancer_id)
 
@@ -23,7 +24,6 @@ STATES = (HEALTHY, UNHEALTHY, CHECKING, UNMONITORED, UNKNOWN)
 WAIT_STATES = (HEALTHY, UNHEALTHY, 'decided')  # decided: no member checking any more (wait_until_decided)
 # What a wait for healthy (and min_healthy) accepts: NO_MONITOR members get traffic from the balancer (api-notes §10).
 SERVING_HEALTH = (HEALTHY, UNMONITORED)
-PAGE_SIZE = 2000  # the largest page the v3 member list serves
 DEFAULT_DELAY, DEFAULT_DOWN, DEFAULT_UP = 5, 3, 3  # when a parent has no monitor: the service's usual values
 MIN_HEALTHY = re.compile(r'(\d{1,9})(%?)')
 

@@ -6,11 +6,11 @@ takes them. Shared by healthmonitor_info and healthmonitor_facts."""
 
 from __future__ import annotations
 
+from ansible_collections.hwcloud.elb.plugins.module_utils._client import PAGE_SIZE
 from ansible_collections.hwcloud.elb.plugins.module_utils._families import DEFAULT, FAMILIES
 from ansible_collections.hwcloud.elb.plugins.module_utils._family import UUID, InputError, Lookup, pool_loadbalancer_id
 from ansible_collections.hwcloud.elb.plugins.module_utils._module import ElbModule
 
-PAGE_SIZE = 2000  # the largest page the v3 API serves
 PARENT_OPTIONS = ('pool', 'listener', 'loadbalancer')  # name a parent: one value, any family that has them
 SCALAR_FILTERS = ('timeout', 'admin_state_up')  # one value, of the field's own type, in every family
 ENUM_FILTERS = ('type', 'http_method')  # matched in any case, as the modules' options are

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from concurrent.futures import ThreadPoolExecutor
 
+from ansible_collections.hwcloud.elb.plugins.module_utils._client import PAGE_SIZE
 from ansible_collections.hwcloud.elb.plugins.module_utils._engine import FailedAfterWrite, Reconciler
 from ansible_collections.hwcloud.elb.plugins.module_utils._errors import ApiError
 from ansible_collections.hwcloud.elb.plugins.module_utils._families import DEFAULT, FAMILIES
@@ -30,7 +31,6 @@ try:
 except ImportError:  # ElbModule reports the missing library
     HTTPAdapter = None
 
-PAGE_SIZE = 2000  # the largest page the v3 API serves
 STATES = ('merged', 'replaced', 'overridden', 'deleted', 'gathered', 'rendered')
 PARENT_KEYS = ('pool', 'listener', 'loadbalancer')
 DEFAULT_MAX_PARALLEL = 4
