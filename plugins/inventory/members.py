@@ -281,7 +281,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         lookup = family.members.loadbalancers
         try:
             client = self._client()
-            if family.query is None:
+            if family.listed:
                 listed = list(client.paginate(lookup.path, lookup.list_key, limit=_members.PAGE_SIZE))
             else:
                 data = client.get(lookup.path) or []

@@ -16,7 +16,8 @@ from __future__ import annotations
 from ansible_collections.hwcloud.elb.plugins.module_utils import _members
 from ansible_collections.hwcloud.elb.plugins.module_utils._errors import ApiError
 from ansible_collections.hwcloud.elb.plugins.module_utils._families import DEFAULT, FAMILIES
-from ansible_collections.hwcloud.elb.plugins.module_utils._family import UUID, InputError, Lookup
+from ansible_collections.hwcloud.elb.plugins.module_utils._family import UUID, InputError
+from ansible_collections.hwcloud.elb.plugins.module_utils._lookup import Lookup
 from ansible_collections.hwcloud.elb.plugins.module_utils._module import ElbModule
 
 JOBS = '/v3/{project_id}/elb/members/check/jobs/%s'

@@ -16,8 +16,8 @@ import math
 import re
 
 from ansible_collections.hwcloud.elb.plugins.module_utils._client import PAGE_SIZE
-from ansible_collections.hwcloud.elb.plugins.module_utils._family import (
-    HEX32, UUID, InputError, Lookup, ParentNotFound, pool_loadbalancer_id)
+from ansible_collections.hwcloud.elb.plugins.module_utils._family import HEX32, UUID, InputError, ParentNotFound, pool_loadbalancer_id
+from ansible_collections.hwcloud.elb.plugins.module_utils._lookup import Lookup
 
 HEALTHY, UNHEALTHY, CHECKING, UNMONITORED, UNKNOWN = 'healthy', 'unhealthy', 'checking', 'unmonitored', 'unknown'
 STATES = (HEALTHY, UNHEALTHY, CHECKING, UNMONITORED, UNKNOWN)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from ansible_collections.hwcloud.elb.plugins.module_utils._client import PAGE_SIZE
 from ansible_collections.hwcloud.elb.plugins.module_utils._families import DEFAULT, FAMILIES
-from ansible_collections.hwcloud.elb.plugins.module_utils._family import UUID, InputError, Lookup, pool_loadbalancer_id
+from ansible_collections.hwcloud.elb.plugins.module_utils._family import UUID, InputError, pool_loadbalancer_id
+from ansible_collections.hwcloud.elb.plugins.module_utils._lookup import Lookup
 from ansible_collections.hwcloud.elb.plugins.module_utils._module import ElbModule
 
 PARENT_OPTIONS = ('pool', 'listener', 'loadbalancer')  # name a parent: one value, any family that has them
@@ -58,7 +59,7 @@ def _value_problems(family, given):
             if problem:
                 problems.append(problem)
                 break
-    if family.query is not None:  # ids of a family without a list call become part of the URL path
+    if not family.listed:  # ids of a family without a list call become part of the URL path
         bad = [ident for ident in given.get('id') or [] if not family.parent.id_pattern.fullmatch(ident)]
         if bad:
             problems.append('id is %r; it is not a %s health check id.' % (bad[0], family.name))
@@ -89,7 +90,7 @@ def query(client, params):
     check_filters(params)
     version = params['api_version']
     family = FAMILIES[version]
-    found = family.query(client, family, params) if family.query else _query_listed(client, params, family)
+    found = _query_listed(client, params, family) if family.listed else family.query(client, family, params)
     return [dict(item, api_version=version) for item in sorted(found, key=lambda item: item.get('id') or '')]
 
 
@@ -132,8 +133,7 @@ def _query_listed(client, params, family):
 
 
 def _list(client, family, filters):
-    key = family.wrapper + 's'
-    return list(client.paginate(family.path, key, query=filters, limit=PAGE_SIZE))
+    return list(client.paginate(family.path, family.list_key, query=filters, limit=PAGE_SIZE))
 
 
 def run_query_module(as_facts, **module_kwargs):
