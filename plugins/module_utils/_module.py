@@ -180,4 +180,3 @@ class ElbModule:
             self.ansible.fail_json(msg='Unexpected error in hwcloud.elb (please report it): %s: %s' % (
                 type(err).__name__, err), exception=traceback.format_exc())
         self.ansible.exit_json(**result)
-
