@@ -168,12 +168,14 @@ class Family:
     call (None: the list call). role: the roles' vocabulary (label; options: role key -> module option; lacks:
     keys it has no option for; defaults_not_sent: profile defaults left out).
     members: how its backend members and their health are read (a reader of ``_members.py``), or None.
+    member_path: where a pool's members are written (``{pool_id}`` in it: create, weight, delete); None for a
+    family whose members have no weight to write (classic: member_traffic refuses it, member adds by job).
     clearable: the fields an update may clear by sending null (healthmonitors' ``replaced`` uses it).
     """
 
     def __init__(self, name, module, identity_spec, result_key, path, wrapper, fields, type_field, create_required,
                  parent, loadbalancer, record, role, query_filters, checks=(), one_value_filters=False, query=None,
-                 members=None, clearable=()):
+                 members=None, member_path=None, clearable=()):
         self.name = name
         self.module = module
         self.identity_spec = identity_spec
@@ -193,6 +195,7 @@ class Family:
         self.one_value_filters = one_value_filters
         self.query = query
         self.members = members
+        self.member_path = member_path
         self.clearable = tuple(clearable)
 
     def unwrap(self, data):

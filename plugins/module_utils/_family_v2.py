@@ -154,5 +154,6 @@ FAMILY = Family(
     members=_members.TreeMembers('/v2.0/lbaas/pools/{pool_id}/members', loadbalancers='/v2.0/lbaas/loadbalancers',
                                  pools='/v2.0/lbaas/pools', monitors='/v2.0/lbaas/healthmonitors',
                                  monitors_key='healthmonitors', one_value_filters=True),
+    member_path='/v2.0/lbaas/pools/{pool_id}/members',
     clearable=('monitor_port', 'domain_name'),  # an update that sends null clears them
 )

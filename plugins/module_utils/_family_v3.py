@@ -74,5 +74,6 @@ FAMILY = Family(
     members=_members.ProjectMembers('/v3/{project_id}/elb/members', loadbalancers='/v3/{project_id}/elb/loadbalancers',
                                     pools='/v3/{project_id}/elb/pools', monitors='/v3/{project_id}/elb/healthmonitors',
                                     monitors_key='healthmonitors', one_value_filters=False),
+    member_path='/v3/{project_id}/elb/pools/{pool_id}/members',
     clearable=('monitor_port', 'domain_name'),  # an update that sends null clears them
 )

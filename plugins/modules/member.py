@@ -321,7 +321,7 @@ summary:
   sample: {healthy: 1, unhealthy: 0, checking: 0, unmonitored: 0, unknown: 0, total: 1}
 '''
 
-from ansible_collections.hwcloud.elb.plugins.module_utils._member import run_member_module
+from ansible_collections.hwcloud.elb.plugins.module_utils._member_module import run_member_module
 
 
 def main():
