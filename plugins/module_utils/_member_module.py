@@ -54,6 +54,7 @@ def argument_spec():
         drain_timeout=dict(type='int'),
         wait_timeout=dict(type='int', default=300),
         fail_fast=dict(type='bool', default=True),
+        diagnose=dict(type='bool', default=False),
     )
 
 

@@ -94,3 +94,21 @@ def test_valid_tasks_have_no_problem():
     assert problems(pool='web', weight=4, members=[dict(address='10.0.0.1', protocol_port=80),
                                                    dict(address='10.0.0.1', protocol_port=81, weight=0)]) == ''
     assert problems(api_version='v2', **ONE) == ''
+
+
+@pytest.mark.parametrize('given, expected', [
+    (dict(ONE, api_version='v2'), 'diagnose applies only to dedicated (v3) load balancers: api_version v2 has no '
+                                  'member check job'),
+    (dict(CLASSIC), 'api_version v1 has no member check job'),
+    (dict(ONE, wait_for='none'), 'diagnose applies only with state: present or enabled, wait: true and wait_for: '
+                                 'healthy'),
+    (dict(ONE, wait=False), 'diagnose applies only with state: present or enabled'),
+    (dict(ONE, state='absent'), 'diagnose applies only with state: present or enabled'),
+])
+def test_diagnose_is_refused_where_no_wait_for_health_on_v3_can_fail(given, expected):
+    assert expected in problems(diagnose=True, **given)
+
+
+def test_diagnose_on_a_v3_wait_for_health_has_no_problem():
+    assert problems(diagnose=True, **ONE) == ''
+    assert problems(diagnose=True, state='enabled', **ONE) == ''
