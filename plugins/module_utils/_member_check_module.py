@@ -6,12 +6,12 @@
 
 from __future__ import annotations
 
-from ansible_collections.hwcloud.elb.plugins.module_utils._families import DEFAULT, FAMILIES
 from ansible_collections.hwcloud.elb.plugins.module_utils._family import InputError
 from ansible_collections.hwcloud.elb.plugins.module_utils._member_check import (
     MAX_MEMBERS, REFUSAL, SUBJECTS, check_members)
 from ansible_collections.hwcloud.elb.plugins.module_utils._member_selection import resolve, selection_text
-from ansible_collections.hwcloud.elb.plugins.module_utils._member_task import PORTS, MemberTask, run_member_task_module
+from ansible_collections.hwcloud.elb.plugins.module_utils._member_task import (
+    PORTS, MemberTask, location_spec, run_member_task_module)
 from ansible_collections.hwcloud.elb.plugins.module_utils._members import endpoint
 from ansible_collections.hwcloud.elb.plugins.module_utils._module import MAX_WAIT_TIMEOUT
 
@@ -20,11 +20,7 @@ BOUNDS = dict(wait_timeout=(0, MAX_WAIT_TIMEOUT), protocol_port=PORTS)
 
 def argument_spec():
     return dict(
-        api_version=dict(type='str', choices=sorted(FAMILIES), default=DEFAULT),
-        loadbalancer=dict(type='str', aliases=['loadbalancer_id']),
-        pool=dict(type='str', aliases=['pool_id']),
-        address=dict(type='str'),
-        protocol_port=dict(type='int'),
+        location_spec(),
         member=dict(type='str', aliases=['member_id']),
         listener=dict(type='str', aliases=['listener_id']),
         subject=dict(type='str', choices=sorted(SUBJECTS), default='all'),
