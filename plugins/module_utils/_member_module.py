@@ -36,7 +36,6 @@ MEMBER_OPTIONS = dict(
 )
 
 
-
 def argument_spec():
     return dict(
         location_spec(),
