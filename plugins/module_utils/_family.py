@@ -85,12 +85,14 @@ class Family:
     list call takes one value per filter; query: ``(client, family, params) -> monitors`` for a family without a
     list call (``listed`` is False then). role: a ``Role``, the roles' vocabulary.
     members: how its backend members and their health are read (a reader of ``_members.py``), or None.
+    member_path: where a pool's members are written (``{pool_id}`` in it: create, weight, delete); None for a
+    family whose members have no weight to write (classic: member_traffic refuses it, member adds by job).
     clearable: the fields an update may clear by sending null (healthmonitors' ``replaced`` uses it).
     """
 
     def __init__(self, name, module, identity_spec, result_key, path, wrapper, fields, type_field, create_required,
                  parent, loadbalancer, record, role, query_filters, checks=(), one_value_filters=False, query=None,
-                 list_key=None, members=None, clearable=()):
+                 list_key=None, members=None, member_path=None, clearable=()):
         self.name = name
         self.module = module
         self.identity_spec = identity_spec
@@ -114,6 +116,7 @@ class Family:
         if self.listed and not list_key:
             raise ValueError('family %s has a list call: declare its list_key' % name)
         self.members = members
+        self.member_path = member_path
         self.clearable = tuple(clearable)
 
     def unwrap(self, data):

@@ -42,5 +42,6 @@ def pool_family(name, api, label, member_reader, members_path, one_value_filters
         one_value_filters=one_value_filters,
         members=member_reader(api + members_path, loadbalancers=loadbalancers, pools=pools, monitors=monitors,
                               monitors_key='healthmonitors', one_value_filters=one_value_filters),
+        member_path=pools + '/{pool_id}/members',
         clearable=('monitor_port', 'domain_name'),  # an update that sends null clears them
         **declared)
