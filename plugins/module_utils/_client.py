@@ -20,6 +20,7 @@ from ansible_collections.hwcloud.elb.plugins.module_utils._signer import canonic
 
 try:
     import requests
+    from requests.adapters import HTTPAdapter
     from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 except ImportError:
     requests = None
@@ -28,6 +29,8 @@ else:
     REQUESTS_IMPORT_ERROR = None
 
 USER_AGENT = 'hwcloud.elb-ansible'
+PAGE_SIZE = 2000  # the largest page the v3 API serves: every list call asks for it
+POOLED_CONNECTIONS = 10  # what requests keeps per host unless told otherwise
 RETRY_STATUSES = frozenset((429, 502, 503, 504))
 RETRY_BASE = 0.5        # seconds; the backoff step doubles with each retry
 RETRY_CAP = 20.0        # the longest step a retry waits (before jitter)
@@ -106,6 +109,13 @@ class ElbClient:
             self.session.auth = AkSkAuth(settings.access_key, settings.secret_key, settings.security_token)
         elif self.method == TOKEN:
             self.session.headers['X-Auth-Token'] = settings.auth_token
+
+    def widen_connection_pool(self, workers):
+        """Keep a connection per worker thread: beyond requests' default pool, parallel calls would reconnect."""
+        if workers <= POOLED_CONNECTIONS:
+            return
+        for prefix in ('http://', 'https://'):
+            self.session.mount(prefix, HTTPAdapter(pool_connections=workers, pool_maxsize=workers))
 
     def backoff(self, deadline=None, budget=None, base=RETRY_BASE, cap=RETRY_CAP):
         """A fresh backoff policy on this client's clock and sleep (``_backoff.Backoff``)."""

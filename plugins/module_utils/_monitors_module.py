@@ -18,7 +18,7 @@ from ansible_collections.hwcloud.elb.plugins.module_utils import _plan
 from ansible_collections.hwcloud.elb.plugins.module_utils._families import DEFAULT, FAMILIES
 from ansible_collections.hwcloud.elb.plugins.module_utils._family import InputError, ParentNotFound
 from ansible_collections.hwcloud.elb.plugins.module_utils._fields import control_problem
-from ansible_collections.hwcloud.elb.plugins.module_utils._module import MAX_WAIT_TIMEOUT, ElbModule, check_item
+from ansible_collections.hwcloud.elb.plugins.module_utils._module import WAIT_BOUNDS, ElbModule, check_item
 from ansible_collections.hwcloud.elb.plugins.module_utils._set_plan import SetPlan, current_shapes, label
 from ansible_collections.hwcloud.elb.plugins.module_utils._set_reads import SetReads
 from ansible_collections.hwcloud.elb.plugins.module_utils._set_writes import DEFAULT_MAX_PARALLEL, SetWrites
@@ -54,7 +54,7 @@ def argument_spec():
     )
 
 
-BOUNDS = {'wait_timeout': (0, MAX_WAIT_TIMEOUT), 'max_parallel': (1, 32)}  # the whole numbers of argument_spec
+MONITORS_BOUNDS = dict(WAIT_BOUNDS, max_parallel=(1, 32))  # the whole numbers of argument_spec
 
 
 def _parent_key(family, item):
@@ -215,7 +215,7 @@ class MonitorsRun:
 
 def run_monitors_module(**module_kwargs):
     """The whole main() of hwcloud.elb.healthmonitors."""
-    module = ElbModule(argument_spec(), bounds=BOUNDS, **module_kwargs)
+    module = ElbModule(argument_spec(), bounds=MONITORS_BOUNDS, **module_kwargs)
 
     def work(module):
         params = module.params

@@ -6,10 +6,9 @@ monitors (v1 has no monitor list call: one GET per listener that has a check); a
 
 from __future__ import annotations
 
+from ansible_collections.hwcloud.elb.plugins.module_utils._client import PAGE_SIZE
 from ansible_collections.hwcloud.elb.plugins.module_utils._engine import read_monitor
 from ansible_collections.hwcloud.elb.plugins.module_utils._family import InputError, ParentNotFound
-
-PAGE_SIZE = 2000  # the largest page the v3 API serves
 
 
 def current_of(family, parent, monitors):
@@ -32,7 +31,7 @@ class SetReads:
     def balancers(self):
         if self._balancers is None:
             path = self.family.loadbalancer.path
-            if self.family.query is None:
+            if self.family.listed:
                 self._balancers = list(self.client.paginate(path, 'loadbalancers', limit=PAGE_SIZE))
             else:
                 data = self.client.get(path) or {}
@@ -69,16 +68,16 @@ class SetReads:
         """The pools (listeners) of the balancers in scope, else of the project: list calls, filtered by balancer."""
         parent = self.family.parent
         scope_ids = self.scope_ids
-        one_value = self.family.one_value_filters or self.family.query is not None
+        one_value = self.family.one_value_filters or not self.family.listed
         if scope_ids and (not one_value or len(scope_ids) == 1):
             queries = [{'loadbalancer_id': sorted(scope_ids)}]
-        elif scope_ids and self.family.query is not None:
+        elif scope_ids and not self.family.listed:
             queries = [{'loadbalancer_id': ident} for ident in sorted(scope_ids)]
         else:
             queries = [{}]  # the whole project in one listing (v2 filters on one balancer at a time)
         found = []
         for query in queries:
-            if self.family.query is None:
+            if self.family.listed:
                 found.extend(self.client.paginate(parent.path, parent.list_key, query, limit=PAGE_SIZE))
             else:
                 data = self.client.get(parent.path, query) or []
@@ -90,8 +89,8 @@ class SetReads:
     def read_monitors(self, parents):
         """Monitor id -> monitor: one listing (paginated), or for a family without one a GET per parent's check."""
         family = self.family
-        if family.query is None:
-            listed = self.client.paginate(family.path, family.wrapper + 's', limit=PAGE_SIZE)
+        if family.listed:
+            listed = self.client.paginate(family.path, family.list_key, limit=PAGE_SIZE)
             return dict((monitor['id'], monitor) for monitor in listed)
         monitors = {}
         for ident in sorted(set(filter(None, (family.parent.monitor_id(parent) for parent in parents)))):

@@ -16,11 +16,6 @@ from ansible_collections.hwcloud.elb.plugins.module_utils._family import InputEr
 from ansible_collections.hwcloud.elb.plugins.module_utils._set_plan import current_shapes, shapes
 from ansible_collections.hwcloud.elb.plugins.module_utils._set_reads import current_of
 
-try:
-    from requests.adapters import HTTPAdapter
-except ImportError:  # ElbModule reports the missing library
-    HTTPAdapter = None
-
 DEFAULT_MAX_PARALLEL = 4
 AFTER_OWN_WRITE = 3  # tries again of a 409 met on an ACTIVE balancer right after our own write (BalancerWrites)
 SHOWN = 10  # writes a failure message names one by one
@@ -128,10 +123,10 @@ class SetWrites:
         for action in actions:
             groups.setdefault(self.family.parent.loadbalancer_id(action.parent), []).append(action)
         workers = max(1, min(self.params.get('max_parallel') or DEFAULT_MAX_PARALLEL, len(groups)))
-        self.widen_connection_pool(workers)
         if workers == 1:
             outcomes = [self.write_balancer(ident, group) for ident, group in groups.items()]
         else:
+            self.client.widen_connection_pool(workers)
             with ThreadPoolExecutor(max_workers=workers) as pool:
                 outcomes = list(pool.map(lambda entry: self.write_balancer(*entry), groups.items()))
         written, failures = {}, []
@@ -140,13 +135,6 @@ class SetWrites:
             if failure is not None:
                 failures.append(failure)
         return written, failures
-
-    def widen_connection_pool(self, workers):
-        session = getattr(self.client, 'session', None)
-        if session is None or workers <= 10:  # requests keeps 10 connections per host by default
-            return
-        for prefix in ('http://', 'https://'):
-            session.mount(prefix, HTTPAdapter(pool_connections=workers, pool_maxsize=workers))
 
     def write_balancer(self, balancer_id, actions):
         """One balancer's writes in order, then one wait for it; returns ``(parent id -> monitor, failure)``.

@@ -182,6 +182,16 @@ options:
         M(hwcloud.elb.member_health_info) does.
     type: bool
     default: true
+  diagnose:
+    description:
+      - With O(wait_for=healthy), when the wait for health fails, run the dedicated load balancer's member check (as
+        M(hwcloud.elb.member_check) does) for each member that is not healthy - at most 5, waiting at most 60 s
+        for the checks - and add its plain summary with the fix to the failure message and RV(diagnosis).
+      - V(v3) only - shared (V(v2)) and classic (V(v1)) load balancers have no member check job, so V(true) fails
+        there before any call; it also needs O(wait=true), O(wait_for=healthy) and O(state=present) or
+        O(state=enabled). Off by default - a diagnosis costs a POST and a few GETs per member checked.
+    type: bool
+    default: false
 extends_documentation_fragment:
   - hwcloud.elb.connection
   - hwcloud.elb.attributes
@@ -242,6 +252,15 @@ EXAMPLES = r'''
     address: 192.168.0.11
     state: absent
     min_healthy: 2
+
+- name: Register a host; if it does not become healthy, say why (dedicated load balancers)
+  hwcloud.elb.member:
+    pool: web-pool
+    address: 192.168.0.21
+    protocol_port: 8080
+    subnet: "{{ subnet_id }}"
+    wait_timeout: 120
+    diagnose: true
 
 - name: Take a member out administratively (kept registered)
   hwcloud.elb.member:
@@ -319,9 +338,24 @@ summary:
   returned: after a wait for health
   type: dict
   sample: {healthy: 1, unhealthy: 0, checking: 0, unmonitored: 0, unknown: 0, total: 1}
+diagnosis:
+  description:
+    - With O(diagnose), when the wait for health fails - the member check of the members that were not healthy
+      (at most 5).
+  returned: when a wait with O(diagnose=true) fails
+  type: dict
+  contains:
+    summary:
+      description: One line per failing check item, with the fix (also at the end of the failure message).
+      type: list
+      elements: str
+    checks:
+      description: One entry per member checked, as M(hwcloud.elb.member_check) returns them in its C(checks).
+      type: list
+      elements: dict
 '''
 
-from ansible_collections.hwcloud.elb.plugins.module_utils._member import run_member_module
+from ansible_collections.hwcloud.elb.plugins.module_utils._member_module import run_member_module
 
 
 def main():

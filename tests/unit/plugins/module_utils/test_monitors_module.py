@@ -253,6 +253,7 @@ def test_a_create_that_meets_another_writers_monitor_brings_that_monitor_to_the_
 def test_v1_reads_a_check_per_listener_and_a_listener_pointing_at_a_gone_check_has_none():
     api = FakeV1()
     api.project_id = FakeSet.project_id
+    api.widen_connection_pool = lambda workers: None  # the two balancers are written in parallel
     http, db = api.listener('http', 'web-lb'), api.listener('db', 'private-lb')
     run(api, config=[dict(listener=http['id'], healthcheck_protocol='HTTP'),
                      dict(listener=db['id'], healthcheck_protocol='TCP')], api_version='v1')
