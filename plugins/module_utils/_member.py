@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import ipaddress
 
-from ansible_collections.hwcloud.elb.plugins.module_utils import _members
+from ansible_collections.hwcloud.elb.plugins.module_utils import _members, _subnets
 from ansible_collections.hwcloud.elb.plugins.module_utils._engine import POLL_BASE, POLL_CAP, BalancerWrites, FailedAfterWrite
 from ansible_collections.hwcloud.elb.plugins.module_utils._errors import ApiError
 from ansible_collections.hwcloud.elb.plugins.module_utils._families import FAMILIES
@@ -24,6 +24,8 @@ from ansible_collections.hwcloud.elb.plugins.module_utils._family import InputEr
 from ansible_collections.hwcloud.elb.plugins.module_utils._member_traffic import (
     MAX_WEIGHT, MEMBER_PATHS, MemberTraffic, drain_seconds, endpoint, location_spec, member_text, shortfall_text,
     shortfalls, wait_for_drain, wait_healthy)
+from ansible_collections.hwcloud.elb.plugins.module_utils._instance_members import (
+    IDENTITY_KEYS, identity_fields, instance_problems, plan_members)
 from ansible_collections.hwcloud.elb.plugins.module_utils._module import BOUNDS, ElbModule
 
 PRESENT, ABSENT, ENABLED, DISABLED = 'present', 'absent', 'enabled', 'disabled'
@@ -35,14 +37,15 @@ SUBNET_FIELD = {'v3': 'subnet_cidr_id', 'v2': 'subnet_id'}
 MAX_NAME, MAX_SUBNET = 255, 36  # the API's lengths of a member name and a subnet id
 BATCH_SIZE = 200  # members per batch call (★ the emulator's limit; the API reference does not state one)
 VIEW_KEYS = ('id', 'name', 'address', 'protocol_port', 'pool_id', 'pool_name', 'loadbalancer_id', 'weight',
-             'admin_state_up')
+             'admin_state_up') + IDENTITY_KEYS
 # Classic (v1): a listener's backend ECSs, added and removed through jobs (api-notes §9, ★ unverified).
 CLASSIC_JOBS = '/v1.0/{project_id}/jobs/%s'
 JOB_SUCCESS, JOB_FAILED = 'SUCCESS', ('FAIL', 'FAILED', 'ERROR')  # ★ the failed statuses' spelling
 MAX_SERVER_ID = 64  # ★ the emulator's limit
 CLASSIC_VIEW_KEYS = ('id', 'address', 'protocol_port', 'server_id', 'listener_id', 'listener_name', 'loadbalancer_id')
 # What v3/v2 members have and classic backends do not (the port is the listener's backend_port).
-NOT_CLASSIC = ('pool', 'protocol_port', 'name', 'weight', 'admin_state_up', 'subnet', 'members', 'drain_timeout')
+NOT_CLASSIC = ('pool', 'protocol_port', 'name', 'weight', 'admin_state_up', 'subnet', 'members', 'drain_timeout',
+               'instance_id')
 # A member's weight may be 0 here (registered, no traffic); member_traffic's restore weight starts at 1.
 MEMBER_BOUNDS = dict(BOUNDS, weight=(0, MAX_WEIGHT))
 
@@ -69,6 +72,7 @@ def argument_spec():
         subnet=dict(type='str', aliases=['subnet_cidr_id', 'subnet_id']),
         listener=dict(type='str', aliases=['listener_id']),
         server_id=dict(type='str'),
+        instance_id=dict(type='str'),
         members=dict(type='list', elements='dict', options=MEMBER_OPTIONS),
         state=dict(type='str', choices=list(STATES), default=PRESENT),
         wait=dict(type='bool', default=True),
@@ -98,7 +102,7 @@ def wanted_members(params):
     defaults = dict((name, params.get(name)) for name in ('weight', 'admin_state_up', 'subnet'))
     if params.get('members') is None:
         items = [dict(address=params.get('address'), protocol_port=params.get('protocol_port'),
-                      name=params.get('name'))]
+                      name=params.get('name'), instance_id=params.get('instance_id'))]
     else:
         items = params['members']
     wanted = []
@@ -131,7 +135,7 @@ def input_problems(family, params):
         problems.append('%s and members are mutually exclusive: give each member in members.' % ', '.join(single))
     elif listed and not params['members']:
         problems.append('members is an empty list; name at least one member (address and protocol_port).')
-    elif not listed and not (params.get('address') and params.get('protocol_port') is not None):
+    elif not listed and not params.get('instance_id') and not (params.get('address') and params.get('protocol_port') is not None):
         problems.append('Name the member: address and protocol_port (or a members list).')
     settable = ('name', 'weight', 'admin_state_up', 'subnet')
     fields = [name for name in settable if params.get(name) is not None]
@@ -147,14 +151,16 @@ def input_problems(family, params):
         _members.parse_min_healthy(params.get('min_healthy'))
     except InputError as err:
         problems.append(str(err))
+    problems += instance_problems(family, params)
     seen = set()
     for index, item in enumerate(wanted_members(params) if not problems else []):
         where = 'members[%d].' % index if listed else ''
         try:
-            ipaddress.ip_address(str(item['address']).strip())
+            if item['address'] is not None:  # only instance_id may leave it out
+                ipaddress.ip_address(str(item['address']).strip())
         except ValueError:
             problems.append('%saddress is %r; it must be an IPv4 or IPv6 address.' % (where, item['address']))
-        if not 1 <= item['protocol_port'] <= 65535:
+        if item['protocol_port'] is not None and not 1 <= item['protocol_port'] <= 65535:
             problems.append('%sprotocol_port is %r; it must be a whole number from 1 to 65535.' % (
                 where, item['protocol_port']))
         if item.get('weight') is not None and not 0 <= item['weight'] <= MAX_WEIGHT:
@@ -245,7 +251,8 @@ class Member:
 
     def record(self, raw):
         """A member as the service answers it (a write, the pool's member list), in the reader's shape."""
-        return self.family.members.record(raw, self.pool, self.scope.balancer_id, raw.get('operating_status'), None)
+        return dict(self.family.members.record(raw, self.pool, self.scope.balancer_id, raw.get('operating_status'), None),
+                    **identity_fields(raw))
 
     def held(self):
         """What the service holds now for the task's members, by identity (one list call)."""
@@ -273,8 +280,10 @@ class Member:
         (self.pool,) = self.scope.parents.values()
         self.scope.balancer_id = self.family.parent.loadbalancer_id(self.pool)
         everyone = self.scope.read(self.client)
-        current = dict((identity(member), member) for member in everyone)
-        plan = [(item, current.get(identity(item))) for item in self.wanted]
+        plan = plan_members(self.wanted, everyone, identity, self.pool.get('name') or self.pool['id'], params['state'])
+        self.wanted = [item for item, _member in plan]  # completed: a member named by instance_id has its address
+        if params['state'] == PRESENT:
+            _subnets.resolve_creates(self.client, plan, params)  # subnet names, for the creates only
         if params['state'] in (ENABLED, DISABLED):
             missing = [item for item, member in plan if member is None]
             if missing:
@@ -375,7 +384,7 @@ class Member:
         for entry in result['members']:
             created = made.get(identity(entry))
             if created:
-                entry.update((key, created.get(key)) for key in ('id', 'name', 'weight', 'admin_state_up'))
+                entry.update((key, created.get(key)) for key in ('id', 'name', 'weight', 'admin_state_up') + IDENTITY_KEYS)
         if self.params['state'] == DISABLED and self.params['wait']:
             wait_for_drain(self.client, drain_seconds([self.pool], self.params.get('drain_timeout')))
 
