@@ -48,6 +48,12 @@ def seed_id(project_id, family, kind, name):
     return stable_uuid(project_id, family, kind, name)
 
 
+def seed_subnet(project_id, name, vpc_name="demo-vpc"):
+    """The ``neutron_subnet_id`` of a seeded subnet (the id a member's subnet_cidr_id / subnet_id takes)."""
+    (spec,) = [s for s in VPC_SUBNETS if s["name"] == name and s.get("vpc", "demo-vpc") == vpc_name]
+    return vpc.subnet_ids(project_id, seed_id(project_id, "vpc", "vpc", vpc_name), name, spec["cidr"])[2]
+
+
 def seed_project(data, project_id):
     """Add the seed topology of one project to the state ``data``."""
     ts = iso_z()
