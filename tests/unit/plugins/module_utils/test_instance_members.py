@@ -80,6 +80,6 @@ def test_the_plan_refuses_what_it_cannot_decide(state, item, expected):
 
 
 def test_identity_fields_are_null_where_the_service_has_none():
-    assert identity_fields(dict(instance_id='ecs-1', member_type='instance')) == dict(instance_id='ecs-1',
-                                                                                     member_type='instance')
+    shown = identity_fields(dict(instance_id='ecs-1', member_type='instance', address='10.0.0.1'))
+    assert shown == dict(instance_id='ecs-1', member_type='instance')
     assert identity_fields(dict(instance_id='', subnet_id='s')) == dict(instance_id=None, member_type=None)
