@@ -63,10 +63,14 @@ def _never_sent(exc):
 
 
 def next_marker(page, key):
-    """The marker of the next page: v3 ``page_info.next_marker`` or the v2.0 ``<key>_links`` next link."""
+    """The marker of the next page: v3 ``page_info.next_marker``, the v2.0 ``<key>_links`` next link, or - a list
+    with neither, as the VPC subnet list - the last item's id."""
     info = page.get('page_info')
     if isinstance(info, dict):
         return info.get('next_marker')
+    if key + '_links' not in page:
+        items = page.get(key) or []
+        return items[-1].get('id') if items else None
     for link in page.get(key + '_links') or []:
         if link.get('rel') == 'next':
             return (parse_qs(urlsplit(link.get('href', '')).query).get('marker') or [None])[0]

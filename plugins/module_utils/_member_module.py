@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 
 from ansible_collections.hwcloud.elb.plugins.module_utils._family import InputError
+from ansible_collections.hwcloud.elb.plugins.module_utils._instance_members import instance_problems
 from ansible_collections.hwcloud.elb.plugins.module_utils._member_classic import ClassicMember
 from ansible_collections.hwcloud.elb.plugins.module_utils._member_pool import (
     ABSENT, DISABLED, ENABLED, HEALTHY, NO_WAIT, PRESENT, STATES, Member, wanted_members)
@@ -24,7 +25,8 @@ MAX_SERVER_ID = 64  # ★ the emulator's limit
 BOUNDS = dict(wait_timeout=(0, MAX_WAIT_TIMEOUT), weight=(0, MAX_WEIGHT), drain_timeout=(0, MAX_DRAIN_TIMEOUT),
               protocol_port=PORTS)
 # What v3/v2 members have and classic backends do not (the port is the listener's backend_port).
-NOT_CLASSIC = ('pool', 'protocol_port', 'name', 'weight', 'admin_state_up', 'subnet', 'members', 'drain_timeout')
+NOT_CLASSIC = ('pool', 'protocol_port', 'name', 'weight', 'admin_state_up', 'subnet', 'members', 'drain_timeout',
+               'instance_id')
 
 MEMBER_OPTIONS = dict(
     address=dict(type='str', required=True),
@@ -45,6 +47,7 @@ def argument_spec():
         subnet=dict(type='str', aliases=['subnet_cidr_id', 'subnet_id']),
         listener=dict(type='str', aliases=['listener_id']),
         server_id=dict(type='str'),
+        instance_id=dict(type='str'),
         members=dict(type='list', elements='dict', options=MEMBER_OPTIONS),
         state=dict(type='str', choices=list(STATES), default=PRESENT),
         wait=dict(type='bool', default=True),
@@ -81,7 +84,7 @@ def pool_problems(family, params):
         problems.append('%s and members are mutually exclusive: give each member in members.' % ', '.join(single))
     elif listed and not params['members']:
         problems.append('members is an empty list; name at least one member (address and protocol_port).')
-    elif not listed and not (params.get('address') and params.get('protocol_port') is not None):
+    elif not listed and not params.get('instance_id') and not (params.get('address') and params.get('protocol_port') is not None):
         problems.append('Name the member: address and protocol_port (or a members list).')
     settable = ('name', 'weight', 'admin_state_up', 'subnet')
     fields = [name for name in settable if params.get(name) is not None]
@@ -97,14 +100,16 @@ def pool_problems(family, params):
         parse_min_healthy(params.get('min_healthy'))
     except InputError as err:
         problems.append(str(err))
+    problems += instance_problems(family, params)
     seen = set()
     for index, item in enumerate(wanted_members(params) if not problems else []):
         where = 'members[%d].' % index if listed else ''
         try:
-            ipaddress.ip_address(str(item['address']).strip())
+            if item['address'] is not None:  # only instance_id may leave it out
+                ipaddress.ip_address(str(item['address']).strip())
         except ValueError:
             problems.append('%saddress is %r; it must be an IPv4 or IPv6 address.' % (where, item['address']))
-        if not 1 <= item['protocol_port'] <= 65535:
+        if item['protocol_port'] is not None and not 1 <= item['protocol_port'] <= 65535:
             problems.append('%sprotocol_port is %r; it must be a whole number from 1 to 65535.' % (
                 where, item['protocol_port']))
         if item.get('weight') is not None and not 0 <= item['weight'] <= MAX_WEIGHT:

@@ -15,9 +15,12 @@ is sent again.
 
 from __future__ import annotations
 
+from ansible_collections.hwcloud.elb.plugins.module_utils import _subnets
 from ansible_collections.hwcloud.elb.plugins.module_utils._engine import FailedAfterWrite
 from ansible_collections.hwcloud.elb.plugins.module_utils._errors import ApiError
 from ansible_collections.hwcloud.elb.plugins.module_utils._family import InputError, ParentNotFound
+from ansible_collections.hwcloud.elb.plugins.module_utils._instance_members import (
+    IDENTITY_KEYS, identity_fields, plan_members)
 from ansible_collections.hwcloud.elb.plugins.module_utils._member_selection import resolve
 from ansible_collections.hwcloud.elb.plugins.module_utils._member_task import (
     MemberTask, TaskFailed, drain_seconds, identity, member_text, shortfall_text, shortfalls, wait_for_drain)
@@ -32,7 +35,7 @@ FIELDS = ('name', 'weight', 'admin_state_up')
 SUBNET_FIELD = {'v3': 'subnet_cidr_id', 'v2': 'subnet_id'}
 BATCH_SIZE = 200  # members per batch call (★ the emulator's limit; the API reference does not state one)
 VIEW_KEYS = ('id', 'name', 'address', 'protocol_port', 'pool_id', 'pool_name', 'loadbalancer_id', 'weight',
-             'admin_state_up')
+             'admin_state_up') + IDENTITY_KEYS
 
 
 def wanted_members(params):
@@ -41,7 +44,7 @@ def wanted_members(params):
     defaults = dict((name, params.get(name)) for name in ('weight', 'admin_state_up', 'subnet'))
     if params.get('members') is None:
         items = [dict(address=params.get('address'), protocol_port=params.get('protocol_port'),
-                      name=params.get('name'))]
+                      name=params.get('name'), instance_id=params.get('instance_id'))]
     else:
         items = params['members']
     wanted = []
@@ -84,7 +87,8 @@ class Member(MemberTask):
 
     def record(self, raw):
         """A member as the service answers it (a write, the pool's member list), in the reader's shape."""
-        return self.family.members.record(raw, self.pool, self.balancer_id, raw.get('operating_status'), None)
+        return dict(self.family.members.record(raw, self.pool, self.balancer_id, raw.get('operating_status'), None),
+                    **identity_fields(raw))
 
     def held(self):
         """What the service holds now for the task's members, by identity (one list call)."""
@@ -112,8 +116,10 @@ class Member(MemberTask):
         (self.pool,) = self.scope.parents.values()
         self.balancer_id = self.family.parent.loadbalancer_id(self.pool)
         everyone = self.scope.read(self.client)
-        current = dict((identity(member), member) for member in everyone)
-        plan = [(item, current.get(identity(item))) for item in self.wanted]
+        plan = plan_members(self.wanted, everyone, identity, self.pool.get('name') or self.pool['id'], params['state'])
+        self.wanted = [item for item, _member in plan]  # completed: a member named by instance_id has its address
+        if params['state'] == PRESENT:
+            _subnets.resolve_creates(self.client, plan, params)  # subnet names, for the creates only
         if params['state'] in (ENABLED, DISABLED):
             missing = [item for item, member in plan if member is None]
             if missing:
@@ -214,7 +220,7 @@ class Member(MemberTask):
         for entry in result['members']:
             created = made.get(identity(entry))
             if created:
-                entry.update((key, created.get(key)) for key in ('id', 'name', 'weight', 'admin_state_up'))
+                entry.update((key, created.get(key)) for key in ('id', 'name', 'weight', 'admin_state_up') + IDENTITY_KEYS)
         if self.params['state'] == DISABLED and self.params['wait']:
             wait_for_drain(self.client, drain_seconds([self.pool], self.params.get('drain_timeout')))
 

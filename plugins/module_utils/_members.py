@@ -212,6 +212,7 @@ class ProjectMembers(PoolMembers):
             status, reason = self._health(raw)
             member = self.record(raw, pool, raw.get('loadbalancer_id') or pool_loadbalancer_id(pool), status, reason)
             member['instance_id'] = raw.get('instance_id') or None
+            member['member_type'] = raw.get('member_type') or None  # instance | ip (the member module shows it)
             member['listeners'] = [dict(listener_id=item.get('listener_id'),
                                         health=POOL_HEALTH.get(item.get('operating_status'), UNKNOWN),
                                         status=item.get('operating_status'), reason=reason_of(item.get('reason')))

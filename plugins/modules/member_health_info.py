@@ -101,6 +101,11 @@ members:
     instance_id:
       description: The ECS instance behind the member (v3 C(instance_id), v1 C(server_id)), when there is one.
       type: str
+    member_type:
+      description: V(v3) - C(instance) (the member of an ECS, registered with a subnet) or C(ip) (an IP address as a
+        backend).
+      type: str
+      returned: with api_version v3
     pool_id:
       description: The member's pool (v3, v2).
       type: str
