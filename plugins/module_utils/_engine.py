@@ -194,7 +194,7 @@ class Reconciler:
     def run(self):
         family = self.family
         desired = family.desired(self.params)
-        errors, _warnings = family.validate(desired, desired.get(family.type_field))
+        errors = family.validate(desired, desired.get(family.type_field))
         if errors:
             raise InputError(' '.join(errors))
         absent = self.params.get('state') == 'absent'

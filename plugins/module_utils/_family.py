@@ -130,20 +130,15 @@ class Family:
         return dict((field.name, field.canonical(params.get(field.name)))
                     for field in self.fields if params.get(field.name) is not None)
 
-    def validate(self, desired, monitor_type, parent=None, current=None):
-        """Return ``(errors, warnings)``; without a parent only the rules that need none run."""
+    def validate(self, desired, monitor_type, current=None):
+        """The errors of the rules that need no parent: each field's own, and on a type change
+        the kept values' (``_plan.problems`` adds the family's checks, which need the parent)."""
         errors = [problem for problem in (self.by_name[name].problem(value, monitor_type)
                                           for name, value in desired.items()) if problem]
         type_changes = desired.get(self.type_field) not in (None, (current or {}).get(self.type_field))
         if current is not None and monitor_type and type_changes:
             errors.extend(self.kept_values_misfit(desired, monitor_type, current))
-        warnings = []
-        if parent is not None:
-            context = CheckContext(self, desired, monitor_type, parent, current)
-            for check in self.checks:
-                for level, message in check(context):
-                    (errors if level == 'error' else warnings).append(message)
-        return errors, warnings
+        return errors
 
     def kept_values_misfit(self, desired, new_type, current):
         """On a type change, the values the monitor keeps (not given by the task) must suit the new type: the

@@ -13,9 +13,9 @@ from ansible_collections.hwcloud.elb.plugins.module_utils._member_selection impo
 from ansible_collections.hwcloud.elb.plugins.module_utils._member_task import (
     PORTS, MemberTask, location_spec, run_member_task_module)
 from ansible_collections.hwcloud.elb.plugins.module_utils._members import endpoint
-from ansible_collections.hwcloud.elb.plugins.module_utils._module import MAX_WAIT_TIMEOUT
+from ansible_collections.hwcloud.elb.plugins.module_utils._module import WAIT_BOUNDS
 
-BOUNDS = dict(wait_timeout=(0, MAX_WAIT_TIMEOUT), protocol_port=PORTS)
+BOUNDS = dict(WAIT_BOUNDS, protocol_port=PORTS)
 
 
 def argument_spec():

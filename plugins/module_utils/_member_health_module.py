@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from ansible_collections.hwcloud.elb.plugins.module_utils import _member_check, _member_selection, _member_wait, _members
 from ansible_collections.hwcloud.elb.plugins.module_utils._families import DEFAULT, FAMILIES
-from ansible_collections.hwcloud.elb.plugins.module_utils._module import MAX_WAIT_TIMEOUT, ElbModule
+from ansible_collections.hwcloud.elb.plugins.module_utils._module import WAIT_BOUNDS, ElbModule
 
 FACT = 'hwcloud_elb_member_health'
-BOUNDS = dict(wait_timeout=(0, MAX_WAIT_TIMEOUT))
+BOUNDS = WAIT_BOUNDS
 
 
 def member_families():

@@ -17,12 +17,12 @@ from ansible_collections.hwcloud.elb.plugins.module_utils._member_pool import (
 from ansible_collections.hwcloud.elb.plugins.module_utils._member_selection import parse_min_healthy
 from ansible_collections.hwcloud.elb.plugins.module_utils._member_task import (
     MAX_DRAIN_TIMEOUT, MAX_WEIGHT, PORTS, diagnose_problems, identity, location_spec, run_member_task_module)
-from ansible_collections.hwcloud.elb.plugins.module_utils._module import MAX_WAIT_TIMEOUT
+from ansible_collections.hwcloud.elb.plugins.module_utils._module import WAIT_BOUNDS
 
 MAX_NAME, MAX_SUBNET = 255, 36  # the API's lengths of a member name and a subnet id
 MAX_SERVER_ID = 64  # ★ the emulator's limit
 # A member's weight may be 0 here (registered, no traffic); member_traffic's restore weight starts at 1.
-BOUNDS = dict(wait_timeout=(0, MAX_WAIT_TIMEOUT), weight=(0, MAX_WEIGHT), drain_timeout=(0, MAX_DRAIN_TIMEOUT),
+BOUNDS = dict(WAIT_BOUNDS, weight=(0, MAX_WEIGHT), drain_timeout=(0, MAX_DRAIN_TIMEOUT),
               protocol_port=PORTS)
 # What v3/v2 members have and classic backends do not (the port is the listener's backend_port).
 NOT_CLASSIC = ('pool', 'protocol_port', 'name', 'weight', 'admin_state_up', 'subnet', 'members', 'drain_timeout',

@@ -12,10 +12,10 @@ from ansible_collections.hwcloud.elb.plugins.module_utils._member_task import (
     MAX_DRAIN_TIMEOUT, MAX_WEIGHT, PORTS, diagnose_problems, location_spec, run_member_task_module)
 from ansible_collections.hwcloud.elb.plugins.module_utils._member_traffic import (
     DRAINED, SERVING, MemberTraffic, selection, weight_value)
-from ansible_collections.hwcloud.elb.plugins.module_utils._module import MAX_WAIT_TIMEOUT
+from ansible_collections.hwcloud.elb.plugins.module_utils._module import WAIT_BOUNDS
 
 # The weight to restore starts at 1: weight 0 is what state: drained writes.
-BOUNDS = dict(wait_timeout=(0, MAX_WAIT_TIMEOUT), weight=(1, MAX_WEIGHT), drain_timeout=(0, MAX_DRAIN_TIMEOUT),
+BOUNDS = dict(WAIT_BOUNDS, weight=(1, MAX_WEIGHT), drain_timeout=(0, MAX_DRAIN_TIMEOUT),
               protocol_port=PORTS)
 CLASSIC_REFUSAL = ('api_version v1: classic load balancers cannot drain a backend - their members have no weight, '
                    'and a classic backend leaves rotation only by being removed from the listener. Use a dedicated '

@@ -26,10 +26,6 @@ ANSIBLE_CHECK_TYPE_DICT = parameters.DEFAULT_TYPE_VALIDATORS['dict']  # before _
 MAX_WAIT_TIMEOUT = 3600
 # The range of wait_timeout, in every module that waits: a runner's own bounds start from it.
 WAIT_BOUNDS = {'wait_timeout': (0, MAX_WAIT_TIMEOUT)}
-# Transitional: what ElbModule checks when a runner declares no bounds of its own (bounds=None). The runners of
-# member, member_traffic, member_check, member_health and healthmonitors still rely on it; once each declares
-# its bounds next to its options (ElbModule(spec, bounds=dict(WAIT_BOUNDS, weight=(1, 100)))), this goes.
-BOUNDS = dict(WAIT_BOUNDS, max_parallel=(1, 32), weight=(1, 100), drain_timeout=(0, 4000), protocol_port=(1, 65535))
 
 
 def _strict_int(value):
@@ -126,10 +122,10 @@ def check_item(item, spec, allowed=None):
     return converted, problems
 
 
-def bound_problems(params, bounds=None):
-    """Options out of their bounds (``bounds``: option -> (lowest, highest), the module's own; None: BOUNDS)."""
+def bound_problems(params, bounds):
+    """Options out of their bounds (``bounds``: option -> (lowest, highest), the module's own)."""
     return ['%s is %r; it must be a whole number from %d to %d.' % ((name, params[name]) + bounds)
-            for name, bounds in (BOUNDS if bounds is None else bounds).items()
+            for name, bounds in bounds.items()
             if params.get(name) is not None and not bounds[0] <= params[name] <= bounds[1]]
 
 
@@ -139,7 +135,7 @@ class ElbModule:
     ``bounds``: the module's whole-number options of a fixed range, option -> (lowest, highest), declared by its
     runner next to its options; checked before any call."""
 
-    def __init__(self, argument_spec, bounds=None, **kwargs):
+    def __init__(self, argument_spec, bounds=WAIT_BOUNDS, **kwargs):
         spec = dict(CONNECTION_ARGUMENT_SPEC)
         spec.update(argument_spec)
         _strict_type_validation(sorted(name for name, option in argument_spec.items() if option.get('options')),

@@ -113,7 +113,7 @@ class MonitorsRun:
             if control:
                 problems.append(control)
         given = dict((name, value) for name, value in family.desired(item).items() if name not in wrong)
-        errors, _warnings = family.validate(given, given.get(family.type_field))
+        errors = family.validate(given, given.get(family.type_field))
         problems.extend(errors)
         if self.state in COMPLETE:
             missing = _plan.missing_for_create(family, given, left_out)

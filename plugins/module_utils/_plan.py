@@ -34,7 +34,7 @@ def problems(family, desired, kind, parent, current):
     """``(errors, warnings)`` of the values ``desired`` gives (a None value: a field the write clears), for a
     monitor of type ``kind`` under ``parent`` (a ``ParentView``): each field's rule, then the family's checks."""
     given = dict((name, value) for name, value in desired.items() if value is not None)
-    errors, warnings = family.validate(given, kind, None, current)
+    errors, warnings = family.validate(given, kind, current), []
     context = CheckContext(family, desired, kind, parent, current)
     for check in family.checks:
         for level, message in check(context):
