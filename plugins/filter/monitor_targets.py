@@ -154,6 +154,7 @@ from collections import namedtuple
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.hwcloud.elb.plugins.module_utils._families import FAMILIES
+from ansible_collections.hwcloud.elb.plugins.module_utils._family import Role
 from ansible_collections.hwcloud.elb.plugins.module_utils._fields import control_problem
 from ansible_collections.hwcloud.elb.plugins.module_utils._profiles import (
     HTTP_DEFAULTS, IDENTITY_KEYS, INT_KEYS, KIND_KEYS, MONITOR_TYPE, PROFILES, STATES)
@@ -161,17 +162,14 @@ from ansible_collections.hwcloud.elb.plugins.module_utils._profiles import (
 OUTPUTS = ('targets', 'healthmonitors')
 
 
-# What the filter needs of a family: the roles' vocabulary (label; options: role key -> module option; lacks;
-# defaults_not_sent), its module, the options naming a target, and what the targets are called in task names.
-RoleVocabulary = namedtuple('RoleVocabulary', 'label options lacks defaults_not_sent module identity narrowing targets')
+# What the filter needs of a family: its roles' vocabulary (``Family.role``) and what its targets are called in
+# task names ("pools", "listeners").
+RoleVocabulary = namedtuple('RoleVocabulary', Role._fields + ('targets',))
 
 
 def role_vocabulary(family):
     """The only place that reads ``Family.role``, so a change of its shape is one edit here."""
-    role = family.role
-    return RoleVocabulary(label=role['label'], options=role['options'], lacks=role['lacks'],
-                          defaults_not_sent=role['defaults_not_sent'], module=role['module'],
-                          identity=role['identity'], narrowing=role['narrowing'], targets=family.parent.kind + 's')
+    return RoleVocabulary(targets=family.parent.kind + 's', **family.role._asdict())
 
 
 def _one_of(name, value, allowed):

@@ -241,6 +241,17 @@ def test_ca_path_is_the_trust_store_only_while_verifying(tmp_path):
     assert make_client([])[0].verify is True
 
 
+def test_the_connection_pool_grows_to_the_workers_only_beyond_the_default():
+    client, _sleeps = make_client([])
+    client.session = requests.Session()
+    default = client.session.get_adapter('https://elb.example.com')
+    client.widen_connection_pool(_client.POOLED_CONNECTIONS)
+    assert client.session.get_adapter('https://elb.example.com') is default
+    client.widen_connection_pool(16)
+    for url in ('http://elb.example.com', 'https://elb.example.com'):
+        assert client.session.get_adapter(url)._pool_maxsize == 16
+
+
 # -- found by make mutation (tests/mutation/mutations.py): each docstring names the mutants it kills ----------
 
 class RecordingSession(requests.Session):
