@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from .conftest import SK, connection_env, run_playbook, task_play
+from .conftest import SK, busy_then_write, connection_env, run_playbook, task_play
 from .monitor_families import FAMILIES
 
 
@@ -127,18 +127,18 @@ def test_timeout_not_below_delay_warns(elb, run_task, family):
 @pytest.mark.parametrize('busy_by', ['own_write_without_wait', 'another_client'])
 def test_waits_through_a_pending_balancer(elb, run_task, family, busy_by):
     monitor_id = run_task(family.module, family.tcp)['healthmonitor']['id']
-    # A window longer than an ansible-playbook start-up on a busy machine, so the next task meets it.
-    elb.admin('POST', 'config', {'pending_seconds': 8})
-    if busy_by == 'own_write_without_wait':
-        run_task(family.module, family.task('tcp', delay=11, wait=False))  # returns at once, balancer PENDING_UPDATE
+    if busy_by == 'own_write_without_wait':  # returns at once, the balancer PENDING_UPDATE
+        busy = {'name': 'own', 'hwcloud.elb.' + family.module: family.task('tcp', delay=11, wait=False)}
     else:
-        elb.api('PUT', '%s/%s' % (family.monitors, monitor_id), {'healthmonitor': {'delay': 11}})
-    elb.reset_stats()
-    result = run_task(family.module, family.task('tcp', delay=12))  # refused with 409 at first, then succeeds
+        busy = {'name': 'another client', 'ansible.builtin.uri': {
+            'url': elb.url + '%s/%s' % (family.monitors, monitor_id), 'method': 'PUT', 'body_format': 'json',
+            'body': {'healthmonitor': {'delay': 11}}, 'headers': {'X-Auth-Token': elb.token()}}}
+    write = {'name': 'write', 'hwcloud.elb.' + family.module: family.task('tcp', delay=12)}
+    result = busy_then_write(elb, busy, write)  # refused with 409 at first, then succeeds
     assert result['changed']
     family.assert_own_paths_only(elb)
     statuses = [c[2] for c in elb.writes()]
-    assert statuses[0] == 409 and statuses[-1] == 200
+    assert statuses[:2] == [200, 409] and statuses[-1] == 200, statuses  # the busy write, then the module's
     assert family.monitor_of(elb, family.pools['tcp'])['delay'] == 12
     # ...and it waited for the balancer to be ACTIVE again after its own write
     balancer_id = elb.pool(family.pools['tcp'], family=family.name)['loadbalancers'][0]['id']

@@ -60,9 +60,10 @@ def test_serial_1_drops_no_request(elb, make_proof):
     assert_updated_without_a_failed_request(proof, run, batch=1)
 
 
-@pytest.mark.parametrize('family', ['v3', 'v2'])
-def test_serial_2_with_min_healthy_1_drops_no_request(elb, make_proof, family):
-    proof = make_proof(family)
+def test_serial_2_with_min_healthy_1_drops_no_request_on_v2(elb, make_proof):
+    """The batch rule on the other family: the role and member_traffic judge a batch the same way on v3 and v2,
+    and v3 has the two runs above (issue 28: a v3 row here repeated them)."""
+    proof = make_proof('v2')
     run = update(elb, proof, serial=2)
     assert_updated_without_a_failed_request(proof, run, batch=2)
 
