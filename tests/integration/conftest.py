@@ -140,10 +140,10 @@ class PlaybookRun:
 
 
 def run_playbook(playbook, env=None, check=False, diff=False, extra_vars=None, verbosity=0, expect_rc=None,
-                 inventory=None):
+                 inventory=None, limit=None):
     """Run a playbook file, or a list of plays, with ansible-playbook; return a PlaybookRun.
 
-    ``inventory``: INI text for an inventory file (default: localhost only).
+    ``inventory``: INI text for an inventory file (default: localhost only); ``limit``: ansible-playbook's --limit.
     """
     with tempfile.TemporaryDirectory() as work:
         if not isinstance(playbook, str):
@@ -162,6 +162,7 @@ def run_playbook(playbook, env=None, check=False, diff=False, extra_vars=None, v
         command += ['--check'] if check else []
         command += ['--diff'] if diff else []
         command += ['-' + 'v' * verbosity] if verbosity else []
+        command += ['--limit', limit] if limit else []
         if extra_vars:
             command += ['-e', json.dumps(extra_vars)]
         run_env = dict(os.environ, RESULT_LOG=log, ANSIBLE_CALLBACK_PLUGINS=os.path.join(HERE, 'callback_plugins'),
@@ -218,6 +219,19 @@ def run_task(elb):
         return result
     return run
 
+
+@pytest.fixture
+def run_tasks(elb):
+    """Run several module tasks in one play (AK/SK), one ansible-playbook start for all (issue 28): for queries,
+    or tasks none of which changes what another reads. ``tasks``: (module, args) pairs; returns their results in
+    order; each must succeed."""
+    def run(tasks, check=False):
+        play = [{'name': 'test', 'hosts': 'localhost', 'gather_facts': False, 'tasks': [
+            {'name': 'task %d' % index, 'hwcloud.elb.' + module: args} for index, (module, args) in enumerate(tasks)]}]
+        outcome = run_playbook(play, env=connection_env(elb), check=check)
+        assert [r['status'] for r in outcome.records] == ['ok'] * len(tasks), outcome.output
+        return outcome.results
+    return run
 
 # -- modules in-process (fast enough for sweeps of thousands of cases) -------------------------------------------
 
