@@ -206,10 +206,35 @@ def busy_then_write(elb, busy, write, pending_seconds=4):
     return run.result()
 
 
+def pytest_configure(config):
+    config.addinivalue_line('markers', 'in_process: run_task runs the module in-process unless told end_to_end '
+                                       '(see the run_task fixture)')
+
+
 @pytest.fixture
-def run_task(elb):
-    """Run one module task against the emulator (AK/SK by default); return its result dict."""
-    def run(module, args, check=False, diff=False, auth='aksk', expect_failure=False, verbosity=0):
+def run_task(elb, request):
+    """Run one module task against the emulator (AK/SK by default); return its result dict.
+
+    Through ansible-playbook (1.5-2.5 s a run), or, in a test file marked ``pytestmark = pytest.mark.in_process``,
+    in-process (milliseconds, issue 28): the module's main() with the same arguments, check and diff mode passed as
+    ansible-playbook passes them (``_ansible_check_mode``, ``_ansible_diff``). What happens inside the module is the
+    same either way; such a file keeps a few ``end_to_end=True`` runs (the packaging, ansible's own handling of
+    check and diff mode), and another authentication than AK/SK or a verbosity always runs end to end. Only an
+    end-to-end result has ``_output`` (what ansible-playbook printed). TEST_END_TO_END=1 runs every task end to end
+    (``make floor`` does: the oldest ansible-core, end to end)."""
+    in_process = request.node.get_closest_marker('in_process') is not None and not os.environ.get('TEST_END_TO_END')
+
+    def run(module, args, check=False, diff=False, auth='aksk', expect_failure=False, verbosity=0, end_to_end=False):
+        if in_process and not end_to_end and auth == 'aksk' and not verbosity:
+            # The task's own options win over the connection, as they win over HW_* end to end.
+            arguments = dict(connection_args(elb), **args)
+            arguments.update(_ansible_check_mode=check, _ansible_diff=diff)
+            result = run_module(importlib.import_module('ansible_collections.hwcloud.elb.plugins.modules.' + module),
+                                arguments)
+            text = json.dumps(result)
+            assert bool(result.get('failed')) == expect_failure, text
+            assert 'Traceback' not in text and 'MODULE FAILURE' not in text
+            return result
         outcome = run_playbook(task_play('hwcloud.elb.' + module, args, ignore_errors=expect_failure),
                                env=connection_env(elb, auth), check=check, diff=diff, verbosity=verbosity)
         assert outcome.records, outcome.output
@@ -249,7 +274,7 @@ def refusal(elb, run_task):
     inside the module either way. ``end_to_end``: through ansible-playbook, for one case of each table."""
     def run(name, args, end_to_end=False):
         if end_to_end:
-            return run_task(name, args, expect_failure=True)
+            return run_task(name, args, expect_failure=True, end_to_end=True)
         module = importlib.import_module('ansible_collections.hwcloud.elb.plugins.modules.' + name)
         result = run_module(module, dict(args, **connection_args(elb)))
         text = json.dumps(result)
@@ -286,10 +311,24 @@ def module_argument_spec(name):
 
 
 def run_module(module, args):
-    """Run a module in-process with ``args``; return its result (it always exits)."""
+    """Run a module in-process with ``args``; return its result (it always exits).
+
+    A module's warnings are kept for the run in a global of ansible's (one process a run, normally): emptied
+    before and after, and returned as the text ansible-playbook shows."""
+    from ansible.module_utils.common import warnings
     from ansible.module_utils.testing import patch_module_args
+    kept = (warnings._global_warnings, warnings._global_deprecations)  # pylint: disable=protected-access
+    for store in kept:
+        store.clear()
     out = io.StringIO()
-    with patch_module_args(args), contextlib.redirect_stdout(out):
-        with pytest.raises(SystemExit):
-            module.main()
-    return json.loads(out.getvalue())
+    try:
+        with patch_module_args(args), contextlib.redirect_stdout(out):
+            with pytest.raises(SystemExit):
+                module.main()
+        result = json.loads(out.getvalue())
+        if 'warnings' in result:
+            result['warnings'] = list(warnings.get_warning_messages())
+    finally:
+        for store in kept:
+            store.clear()
+    return result

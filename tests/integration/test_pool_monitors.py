@@ -1,6 +1,6 @@
 # Copyright: hwcloud.elb contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What healthmonitor_v3 and healthmonitor_v2 both do, through ansible-playbook against the emulator.
+"""What healthmonitor_v3 and healthmonitor_v2 both do, (in-process, a few runs through ansible-playbook: conftest.run_task) against the emulator.
 
 Every test runs once per family of monitor_families.FAMILIES (ids v3, v2), with request counts; what one family
 alone does stays in test_healthmonitor_v3.py and test_healthmonitor_v2.py.
@@ -15,6 +15,9 @@ import pytest
 from .conftest import SK, busy_then_write, connection_env, run_playbook, task_play
 from .monitor_families import FAMILIES
 
+# run_task runs the module in-process here but where a call says end_to_end (conftest.run_task, issue 28).
+pytestmark = pytest.mark.in_process
+
 
 @pytest.fixture(params=FAMILIES, ids=[f.name for f in FAMILIES])
 def family(request):
@@ -22,7 +25,7 @@ def family(request):
 
 
 def test_create_by_name_then_rerun_is_a_no_op(elb, run_task, family):
-    result = run_task(family.module, family.http)
+    result = run_task(family.module, family.http, end_to_end=True)
     assert result['changed'] and result.get('warnings', []) == []  # v2: no reserved field given, no warning
     family.assert_own_paths_only(elb)
     assert [c[:2] for c in elb.writes()] == [('POST', family.monitors)]
@@ -59,7 +62,7 @@ def test_server_defaults_are_not_a_change(elb, run_task, family):
 
 
 def test_check_mode_reports_and_writes_nothing(elb, run_task, family):
-    result = run_task(family.module, family.http, check=True)
+    result = run_task(family.module, family.http, check=True, end_to_end=True)
     assert result['changed'] and elb.writes() == []
     assert family.monitor_of(elb, family.pools['http']) is None
     run_task(family.module, family.http)
@@ -70,9 +73,10 @@ def test_check_mode_reports_and_writes_nothing(elb, run_task, family):
 
 
 def test_diff_shows_before_and_after_of_the_fields_involved(elb, run_task, family):
-    created = run_task(family.module, family.http, diff=True)
+    created = run_task(family.module, family.http, diff=True, end_to_end=True)
     assert created['diff']['before'] == {} and created['diff']['after']['url_path'] == '/healthz'
-    result = run_task(family.module, dict(pool=family.pools['http'], url_path='/ready', delay=5), diff=True)
+    result = run_task(family.module, dict(pool=family.pools['http'], url_path='/ready', delay=5), diff=True,
+                      end_to_end=True)
     assert result['diff'] == {'before': {'url_path': '/healthz', 'delay': 5}, 'after': {'url_path': '/ready', 'delay': 5}}
     assert 'url_path' in result['_output']  # the diff callback printed it
 
@@ -148,7 +152,7 @@ def test_waits_through_a_pending_balancer(elb, run_task, family, busy_by):
 def test_delete_by_pool_name_then_by_id_then_again(elb, run_task, family):
     monitor_id = run_task(family.module, family.http)['healthmonitor']['id']
     elb.reset_stats()
-    result = run_task(family.module, dict(pool=family.pools['http'], state='absent'), diff=True)
+    result = run_task(family.module, dict(pool=family.pools['http'], state='absent'), diff=True, end_to_end=True)
     assert result['changed'] and result['healthmonitor'] is None
     assert result['diff']['before']['url_path'] == '/healthz' and result['diff']['after'] == {}
     family.assert_own_paths_only(elb)
