@@ -258,6 +258,7 @@ def run_tasks(elb):
         return outcome.results
     return run
 
+
 # -- modules in-process (fast enough for sweeps of thousands of cases) -------------------------------------------
 
 def connection_args(emulator):
