@@ -15,6 +15,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from unittest import mock
 
 import pytest
 import requests
@@ -315,7 +316,10 @@ def run_module(module, args):
     """Run a module in-process with ``args``; return its result (it always exits).
 
     A module's warnings are kept for the run in a global of ansible's (one process a run, normally): emptied
-    before and after, and returned as the text ansible-playbook shows."""
+    before and after, and returned as the text ansible-playbook shows. Once a test of this process has imported
+    ansible's controller code, a module's warnings would go to the controller's display instead of its result:
+    the run says it is no controller, as a module's own process is."""
+    from ansible.module_utils import _internal
     from ansible.module_utils.common import warnings
     from ansible.module_utils.testing import patch_module_args
     kept = (warnings._global_warnings, warnings._global_deprecations)  # pylint: disable=protected-access
@@ -323,7 +327,7 @@ def run_module(module, args):
         store.clear()
     out = io.StringIO()
     try:
-        with patch_module_args(args), contextlib.redirect_stdout(out):
+        with patch_module_args(args), contextlib.redirect_stdout(out), mock.patch.object(_internal, 'is_controller', False):
             with pytest.raises(SystemExit):
                 module.main()
         result = json.loads(out.getvalue())
