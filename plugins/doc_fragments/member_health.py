@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: hwcloud.elb contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Options of member_health_info and member_health_facts (argument spec: module_utils/_member_health.py)."""
+"""Options of member_health_info and member_health_facts (argument spec: module_utils/_member_health_module.py)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: hwcloud.elb contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Options of healthmonitor_info and healthmonitor_facts (argument spec: module_utils/_query.py)."""
+"""Options of healthmonitor_info and healthmonitor_facts (argument spec: module_utils/_monitor_query_module.py)."""
 
 from __future__ import annotations
 

@@ -170,10 +170,10 @@ class _Resolver:
             if not isinstance(target, dict):
                 self.errors.append('%s is %r; each target must be a dict.' % (where, target))
                 continue
-            identity = self.family['identity']
+            identity = self.family.identity
             if _is_name(target.get(identity)):
                 where += ' (%s %r)' % (identity, target[identity])
-                key = tuple(str(target.get(k)) for k in (identity,) + self.family['narrowing'])
+                key = tuple(str(target.get(k)) for k in (identity,) + self.family.narrowing)
                 if key in seen:
                     self.errors.append('%s: the same %s as target %d; give each %s once, or the two would undo '
                                        'each other on every run.' % (where, identity, seen[key], identity))
@@ -187,26 +187,26 @@ class _Resolver:
 
     def _target(self, where, target):
         errors_before = len(self.errors)
-        family, label = self.family, self.family['label']
-        identity = family['identity']
-        allowed = ((identity,) + family['narrowing'] + ('profile', 'state')
-                   + tuple(key for key in KIND_KEYS[self.kind] if key not in family['lacks']))
+        family, label = self.family, self.family.label
+        identity = family.identity
+        allowed = ((identity,) + family.narrowing + ('profile', 'state')
+                   + tuple(key for key in KIND_KEYS[self.kind] if key not in family.lacks))
 
         for key in target:
             if key in allowed:
                 continue
             if key in IDENTITY_KEYS:
                 self.errors.append('%s: %s is not for a %s target, which takes %s; set api_version to the family of '
-                                   'the target.' % (where, key, label, ' and '.join((identity,) + family['narrowing'])))
-            elif key in family['lacks']:
+                                   'the target.' % (where, key, label, ' and '.join((identity,) + family.narrowing)))
+            elif key in family.lacks:
                 self.errors.append('%s: %s is %r, but a %s health check has no %s (%s has no such option); remove '
-                                   'it.' % (where, key, target[key], label, key, family['module']))
+                                   'it.' % (where, key, target[key], label, key, family.module))
             else:
                 self.errors.append('%s: unknown key %r; it must be one of %s.' % (where, key, ', '.join(allowed)))
         if target.get(identity) is None:
             self.errors.append('%s: no %s given; a %s target names its %s (name or ID) in %s.' % (
                 where, identity, label, identity, identity))
-        for key in (identity,) + family['narrowing']:
+        for key in (identity,) + family.narrowing:
             if target.get(key) is not None and not _is_name(target[key]):
                 self.errors.append('%s: %s is %r; it must be the name or ID of a %s.' % (
                     where, key, target[key], 'load balancer' if key == 'loadbalancer' else key))
@@ -222,7 +222,7 @@ class _Resolver:
 
         overrides = {}
         for key in KIND_KEYS[self.kind]:
-            if target.get(key) is None or key in family['lacks']:
+            if target.get(key) is None or key in family.lacks:
                 continue
             value = _coerce(key, target[key])
             if value is None:
@@ -231,7 +231,7 @@ class _Resolver:
             else:
                 overrides[key] = value
 
-        item = dict((key, target[key]) for key in (identity,) + family['narrowing'] if target.get(key) is not None)
+        item = dict((key, target[key]) for key in (identity,) + family.narrowing if target.get(key) is not None)
         item['state'] = state
         # The settings are checked whatever the state (an absent target must not fail on the day it turns
         # present), and sent only for present.
@@ -246,17 +246,17 @@ class _Resolver:
         values = dict(PROFILES[profile])
         if self.kind == 'http':
             values.update((key, value) for key, value in HTTP_DEFAULTS.items()
-                          if key not in family['lacks'] and key not in family['defaults_not_sent'])
+                          if key not in family.lacks and key not in family.defaults_not_sent)
         values.update(overrides)
         monitor_type = MONITOR_TYPE[self.kind]
-        settings = {family['options']['type']: monitor_type}
+        settings = {family.options['type']: monitor_type}
         for key in KIND_KEYS[self.kind]:
             if key not in values:
                 continue
-            option = family['options'][key]
+            option = family.options[key]
             problem = self.fields[option].problem(values[key], monitor_type)
             if problem:
-                named = key if key == option else '%s (the %s option %s)' % (key, family['module'], option)
+                named = key if key == option else '%s (the %s option %s)' % (key, family.module, option)
                 self.errors.append('%s: %s is not valid: %s' % (where, named, problem))
             settings[option] = values[key]
         return settings

@@ -199,7 +199,7 @@ from ansible.errors import AnsibleError, AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 from ansible.utils.display import Display
 
-from ansible_collections.hwcloud.elb.plugins.module_utils import _members
+from ansible_collections.hwcloud.elb.plugins.module_utils import _member_selection, _members
 from ansible_collections.hwcloud.elb.plugins.module_utils._auth import CredentialError
 from ansible_collections.hwcloud.elb.plugins.module_utils._client import REQUESTS_IMPORT_ERROR, ElbClient
 from ansible_collections.hwcloud.elb.plugins.module_utils._connection import CONNECTION_ARGUMENT_SPEC, ConnectionSettings
@@ -281,7 +281,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         lookup = family.members.loadbalancers
         try:
             client = self._client()
-            if family.query is None:
+            if family.listed:
                 listed = list(client.paginate(lookup.path, lookup.list_key, limit=_members.PAGE_SIZE))
             else:
                 data = client.get(lookup.path) or []
@@ -347,7 +347,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     @staticmethod
     def _read_selection(client, family, selection):
         try:
-            return _members.read_health(client, family, selection)[0]
+            return _member_selection.read_health(client, family, selection)[0]
         except InputError as err:
             # The selection's option is loadbalancer; the file's is loadbalancers (pools).
             raise InputError(re.sub(r'^(loadbalancer|pool) is', lambda found: '%ss has' % found.group(1), str(err)))

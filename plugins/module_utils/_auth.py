@@ -69,7 +69,7 @@ class AkSkAuth:
 
     def __call__(self, prepared):
         url = urlsplit(prepared.url)
-        prepared.headers['X-Sdk-Date'] = self.clock().strftime(_signer.DATE_FORMAT)
+        prepared.headers[_signer.DATE_HEADER] = self.clock().strftime(_signer.DATE_FORMAT)
         prepared.headers['Host'] = url.netloc
         if self.security_token:
             prepared.headers['X-Security-Token'] = self.security_token

@@ -20,6 +20,7 @@ from ansible_collections.hwcloud.elb.plugins.module_utils._signer import canonic
 
 try:
     import requests
+    from requests.adapters import HTTPAdapter
     from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 except ImportError:
     requests = None
@@ -28,6 +29,8 @@ else:
     REQUESTS_IMPORT_ERROR = None
 
 USER_AGENT = 'hwcloud.elb-ansible'
+PAGE_SIZE = 2000  # the largest page the v3 API serves: every list call asks for it
+POOLED_CONNECTIONS = 10  # what requests keeps per host unless told otherwise
 RETRY_STATUSES = frozenset((429, 502, 503, 504))
 RETRY_BASE = 0.5        # seconds; the backoff step doubles with each retry
 RETRY_CAP = 20.0        # the longest step a retry waits (before jitter)
@@ -60,10 +63,14 @@ def _never_sent(exc):
 
 
 def next_marker(page, key):
-    """The marker of the next page: v3 ``page_info.next_marker`` or the v2.0 ``<key>_links`` next link."""
+    """The marker of the next page: v3 ``page_info.next_marker``, the v2.0 ``<key>_links`` next link, or - a list
+    with neither, as the VPC subnet list - the last item's id."""
     info = page.get('page_info')
     if isinstance(info, dict):
         return info.get('next_marker')
+    if key + '_links' not in page:
+        items = page.get(key) or []
+        return items[-1].get('id') if items else None
     for link in page.get(key + '_links') or []:
         if link.get('rel') == 'next':
             return (parse_qs(urlsplit(link.get('href', '')).query).get('marker') or [None])[0]
@@ -106,6 +113,13 @@ class ElbClient:
             self.session.auth = AkSkAuth(settings.access_key, settings.secret_key, settings.security_token)
         elif self.method == TOKEN:
             self.session.headers['X-Auth-Token'] = settings.auth_token
+
+    def widen_connection_pool(self, workers):
+        """Keep a connection per worker thread: beyond requests' default pool, parallel calls would reconnect."""
+        if workers <= POOLED_CONNECTIONS:
+            return
+        for prefix in ('http://', 'https://'):
+            self.session.mount(prefix, HTTPAdapter(pool_connections=workers, pool_maxsize=workers))
 
     def backoff(self, deadline=None, budget=None, base=RETRY_BASE, cap=RETRY_CAP):
         """A fresh backoff policy on this client's clock and sleep (``_backoff.Backoff``)."""

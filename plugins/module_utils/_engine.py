@@ -1,15 +1,17 @@
 # -*- coding: utf-8 -*-
 # Copyright: hwcloud.elb contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The reconcile engine shared by every API family: it runs one task against one family's declaration.
+"""The single monitor modules' reconcile, and the write path every write under a balancer takes.
 
-find the parent → read the monitor → validate → diff over the options the user gave → check/diff mode →
-write (409 while PENDING retried, a lost create looked for before repeating) → wait.
+``Reconciler``: find the parent → read the monitor → validate → plan (``_plan.py``) → check/diff mode → write → wait.
+``BalancerWrites``: one write under a balancer (409 while PENDING retried), the wait for ACTIVE after writes.
+``MonitorWrites``: a monitor's create (a lost create looked for before repeating), update and delete through it.
 A family is a ``Family`` declaration (``_family.py``, ``_family_v3.py``); nothing here knows a field by name.
 """
 
 from __future__ import annotations
 
+from ansible_collections.hwcloud.elb.plugins.module_utils import _plan
 from ansible_collections.hwcloud.elb.plugins.module_utils._errors import ApiError
 from ansible_collections.hwcloud.elb.plugins.module_utils._family import InputError, ParentNotFound, ParentView
 
@@ -33,27 +35,33 @@ def is_busy_conflict(err):
 
 
 class BalancerWrites:
-    """The one write path of monitors and members: a write, its 409 while the balancer is busy, and the wait for
-    ACTIVE after it. Used by composition (``Reconciler.writes``, ``MemberTraffic.writes``).
+    """The one write path under a balancer, used by composition (monitors, the set run, members): ``write`` one
+    call, ``wrote`` says whether any went through, ``wait_active`` waits (if the task asks) for ACTIVE after them.
 
     A 409 is retried until ``wait_timeout`` when its message says the balancer is PENDING, or when a status read
     says so; a status read that fails (throttled past ``api_retries``, no answer) never turns the 409 into a
-    conflict: the write is tried again. Only a 409 on a balancer read ACTIVE is a real conflict, raised at once.
-    Every message names ``wait_timeout``, the option that bounds these waits."""
+    conflict: the write is tried again. A 409 on a balancer read ACTIVE is a real conflict, raised at once, except
+    right after a write of our own: the PENDING window may close between that 409 and the read, so it is tried
+    again ``own_write_retries`` times (several writes in a row, as the set run makes), with the shared backoff; a
+    real conflict keeps answering 409 and fails. Every message names ``wait_timeout``, the option that bounds
+    these waits."""
 
-    def __init__(self, family, client, wait=True, wait_timeout=0, written='The health check'):
+    def __init__(self, family, client, wait=True, wait_timeout=0, written='The health check', own_write_retries=0):
         self.family = family
         self.client = client
         self.wait = wait
         self.wait_timeout = wait_timeout or 0
         self.written = written  # what a FailedAfterWrite message says was written
+        self.own_write_retries = own_write_retries
+        self.wrote = False  # a write of this component went through
 
     def write(self, method, path, body, parent):
         """One write; a 409 while the balancer is busy is retried until ``wait_timeout``."""
         busy = self.client.backoff(deadline=self.wait_timeout, base=POLL_BASE, cap=POLL_CAP)
+        again = self.client.backoff(budget=self.own_write_retries)
         while True:
             try:
-                return self.client.request(method, path, body=body)
+                answer = self.client.request(method, path, body=body)
             except ApiError as err:
                 if err.status != 409:
                     raise
@@ -63,6 +71,9 @@ class BalancerWrites:
                     except ApiError:
                         status = 'UNKNOWN'  # no answer about the balancer: not a proof of a conflict
                     if not (status.startswith('PENDING') or status == 'UNKNOWN'):
+                        if self.wrote and not again.exhausted():
+                            again.pause()
+                            continue
                         err.hint = ('load balancer %s is %s, so this is a real conflict, not a busy balancer'
                                     % (self.family.parent.loadbalancer_id(parent), status))
                         raise
@@ -71,6 +82,9 @@ class BalancerWrites:
                                 'wait_timeout' % self.wait_timeout)
                     raise
                 busy.pause()
+            else:
+                self.wrote = True
+                return answer
 
     def loadbalancer_status(self, parent):
         ident = self.family.parent.loadbalancer_id(parent)
@@ -103,6 +117,66 @@ class BalancerWrites:
         return status if status in ('ACTIVE', 'ERROR') else None
 
 
+def read_monitor(family, client, ident):
+    """The monitor ``ident``, or None when there is none: no id, or a parent still pointing at one that is gone."""
+    if not ident:
+        return None
+    try:
+        return family.unwrap(client.get('%s/%s' % (family.path, ident)))
+    except ApiError as err:
+        if err.status == 404:  # the parent still points at a monitor that is gone
+            return None
+        raise
+
+
+class MonitorWrites:
+    """Create, update and delete one family's monitors through a ``BalancerWrites``; waiting is the caller's
+    (the single run waits after each write, the set run once per balancer)."""
+
+    def __init__(self, family, client, writes, retries=0):
+        self.family = family
+        self.client = client
+        self.writes = writes
+        self.retries = retries  # how often a create whose answer was lost may be tried again
+
+    def create(self, parent, desired):
+        """POST a monitor for ``parent``: ``(parent, monitor, found)``. ``found``: the answer was lost (or another
+        writer got there first) and the parent, read again, holds a monitor, which may not hold ``desired`` yet."""
+        family = self.family
+        body = family.wrap(dict(desired, **{family.parent.body_field: parent['id']}))
+        retry = self.client.backoff(budget=self.retries)
+        while True:
+            try:
+                return parent, family.unwrap(self.writes.write('POST', family.path, body, parent)), False
+            except ApiError as err:
+                if not (err.applied_unknown or err.status == 409):
+                    raise
+                # The answer was lost, or another writer got there first: look before creating again.
+                parent = family.parent.get(self.client, parent['id']) or parent
+                existing = read_monitor(family, self.client, family.parent.monitor_id(parent))
+                if existing is not None:
+                    return parent, existing, True
+                if not err.applied_unknown or retry.exhausted():
+                    raise
+                retry.pause()  # the service is struggling (a 5xx or a dropped answer): give it room
+
+    def update(self, parent, current, changes):
+        """PUT ``changes``; the monitor as answered, else as it must be now."""
+        path = '%s/%s' % (self.family.path, current['id'])
+        updated = self.family.unwrap(self.writes.write('PUT', path, self.family.wrap(changes), parent))
+        return updated or dict(current, **changes)
+
+    def delete(self, parent, current):
+        """DELETE the monitor; False when it was gone already (what we wanted)."""
+        try:
+            self.writes.write('DELETE', '%s/%s' % (self.family.path, current['id']), None, parent)
+        except ApiError as err:
+            if err.status != 404:  # already gone is what we wanted
+                raise
+            return False
+        return True
+
+
 class Reconciler:
     """Brings one monitor to the state a task asks for; ``run`` returns the module result."""
 
@@ -113,55 +187,33 @@ class Reconciler:
         self.check_mode = check_mode
         self.diff_mode = diff_mode
         self.warn = warn or (lambda message: None)
-        self.retries = retries  # how often a create whose answer was lost may be tried again
-        self.wait = params.get('wait', True)
-        self.wait_timeout = params.get('wait_timeout') or 0
-        self.writes = BalancerWrites(family, client, wait=self.wait, wait_timeout=self.wait_timeout)
-
-    # -- reads ------------------------------------------------------------------------------------
-
-    def find_parent(self):
-        return self.family.parent.find_for(self.client, self.params)
-
-    def read_monitor(self, parent):
-        ident = self.family.parent.monitor_id(parent)
-        if not ident:
-            return None
-        try:
-            return self.family.unwrap(self.client.get('%s/%s' % (self.family.path, ident)))
-        except ApiError as err:
-            if err.status == 404:  # the parent still points at a monitor that is gone
-                return None
-            raise
-
-    # -- the run ----------------------------------------------------------------------------------
+        self.writes = BalancerWrites(family, client, wait=params.get('wait', True),
+                                     wait_timeout=params.get('wait_timeout') or 0)
+        self.monitors = MonitorWrites(family, client, self.writes, retries=retries)
 
     def run(self):
         family = self.family
         desired = family.desired(self.params)
-        type_field = family.type_field
-        errors, _warnings = family.validate(desired, desired.get(type_field))
+        errors = family.validate(desired, desired.get(family.type_field))
         if errors:
             raise InputError(' '.join(errors))
         absent = self.params.get('state') == 'absent'
         try:
-            parent = self.find_parent()
+            parent = family.parent.find_for(self.client, self.params)
         except ParentNotFound as err:
             if not absent:
                 raise
             self.warn('%s Nothing to delete.' % err)
             return self.result(False, None)
-        current = self.read_monitor(parent)
+        current = read_monitor(family, self.client, family.parent.monitor_id(parent))
         if absent:
             return self.delete(parent, current)
-        monitor_type = desired.get(type_field) or (current or {}).get(type_field)
         if current is None:
-            missing = [name for name in family.create_required if desired.get(name) is None]
-            if missing:
-                raise InputError('%s %s has no health check yet; creating one needs %s (missing: %s).' % (
-                    family.parent.kind, parent.get('id'), ', '.join(family.create_required), ', '.join(missing)))
+            refusal = _plan.no_monitor_yet(family, parent, desired)
+            if refusal:
+                raise InputError(refusal)
         view = ParentView(parent, lambda: self.read_loadbalancer(parent))
-        errors, warnings = family.validate(desired, monitor_type, view, current)
+        errors, warnings = _plan.problems(family, desired, _plan.monitor_type(family, desired, current), view, current)
         if errors:
             raise InputError(' '.join(errors))
         for message in warnings:
@@ -171,92 +223,39 @@ class Reconciler:
         return self.update(parent, current, desired)
 
     def create(self, parent, desired):
-        family = self.family
-        body = dict(desired)
-        body[family.parent.body_field] = parent['id']
         if self.check_mode:
-            predicted = self.predicted(body)
+            predicted = _plan.predicted(self.family, dict(desired, **{self.family.parent.body_field: parent['id']}))
             return self.result(True, predicted, before={}, after=predicted)
-        retry = self.client.backoff(budget=self.retries)
-        while True:
-            try:
-                created = family.unwrap(self.write('POST', family.path, family.wrap(body), parent))
-                break
-            except ApiError as err:
-                if not (err.applied_unknown or err.status == 409):
-                    raise
-                # The answer was lost, or another writer got there first: look before creating again.
-                parent = family.parent.get(self.client, parent['id']) or parent
-                existing = self.read_monitor(parent)
-                if existing is not None:
-                    self.wait_active(parent, self.result(True, existing, before={}, after=existing))
-                    return self.update(parent, existing, desired, created=True)
-                if not err.applied_unknown or retry.exhausted():
-                    raise
-                retry.pause()  # the service is struggling (a 5xx or a dropped answer): give it room
+        parent, created, found = self.monitors.create(parent, desired)
         result = self.result(True, created, before={}, after=created)
-        self.wait_active(parent, result)
+        self.writes.wait_active(parent, result)
+        if found:  # bring the monitor found to what the task asks
+            return self.update(parent, created, desired, created=True)
         return result
 
     def update(self, parent, current, desired, created=False):
-        family = self.family
-        monitor_type = desired.get(family.type_field) or current.get(family.type_field)
-        changes = dict((name, wanted) for name, wanted in desired.items()
-                       if not family.by_name[name].equal(wanted, current.get(name), monitor_type))
+        changes = _plan.changes(self.family, desired, current)
         before = dict((name, current.get(name)) for name in desired)
         if not changes:
             return self.result(created, current, before=before, after=before)
         after = dict(before, **changes)
         if self.check_mode:
             return self.result(True, dict(current, **changes), before=before, after=after)
-        path = '%s/%s' % (family.path, current['id'])
-        updated = family.unwrap(self.write('PUT', path, family.wrap(changes), parent))
-        result = self.result(True, updated or dict(current, **changes), before=before, after=after)
-        self.wait_active(parent, result)
+        result = self.result(True, self.monitors.update(parent, current, changes), before=before, after=after)
+        self.writes.wait_active(parent, result)
         return result
 
     def delete(self, parent, current):
         if current is None:
             return self.result(False, None)
-        if not self.check_mode:
-            try:
-                self.write('DELETE', '%s/%s' % (self.family.path, current['id']), None, parent)
-            except ApiError as err:
-                if err.status != 404:  # already gone is what we wanted
-                    raise
-            else:
-                self.wait_active(parent, self.result(True, None, before=current, after={}))
-        return self.result(True, None, before=current, after={})
-
-    # -- writing and waiting (the shared BalancerWrites) --------------------------------------------
-
-    def write(self, method, path, body, parent):
-        return self.writes.write(method, path, body, parent)
+        result = self.result(True, None, before=current, after={})
+        if not self.check_mode and self.monitors.delete(parent, current):
+            self.writes.wait_active(parent, result)
+        return result
 
     def read_loadbalancer(self, parent):
         ident = self.family.parent.loadbalancer_id(parent)
         return self.family.loadbalancer.read(self.client, ident) if ident else None
-
-    def loadbalancer_status(self, parent):
-        return self.writes.loadbalancer_status(parent)
-
-    def wait_active(self, parent, written):
-        self.writes.wait_active(parent, written)
-
-    # -- results ----------------------------------------------------------------------------------
-
-    def predicted(self, body):
-        """What a create would hold, in the shape the service answers: what is sent, the service's defaults for
-        the rest, and the keys it adds (``id`` and the like, None until it exists)."""
-        family = self.family
-        monitor_type = body.get(family.type_field)
-        parent_id = body[family.parent.body_field]
-        predicted = dict((name, value) for name, value in body.items() if name != family.parent.body_field)
-        predicted.update(family.record(parent_id))
-        for field in family.fields:
-            if field.name not in predicted:
-                predicted[field.name] = field.server_default(monitor_type)
-        return predicted
 
     def result(self, changed, obj, before=None, after=None):
         result = {'changed': changed, self.family.result_key: obj}

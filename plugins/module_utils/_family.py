@@ -5,23 +5,28 @@
 its fields and rules, what its list call filters on, and the vocabulary the roles map onto it.
 
 Each family is one file (``_family_v3.py`` and its kin) declaring a ``Family``, and one line in
-``_families.py``. Nothing here runs a task: the engine (``_engine.py``) and the read side (``_query.py``)
-do, knowing no family by name.
+``_families.py``. Nothing here calls the service (``_lookup.py`` does the look-ups the families declare) or
+runs a task: the engine (``_engine.py``) and the read side (``_query.py``) do, knowing no family by name.
 """
 
 from __future__ import annotations
 
-import re
-
-from ansible_collections.hwcloud.elb.plugins.module_utils._errors import ApiError
+from collections import namedtuple
 
 UUID = r'[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}'
 HEX32 = r'[0-9a-f]{32}'
 
-# The roles' vocabulary mapped onto the options of a pool's monitor module (v3 and v2 share it).
-POOL_ROLE_OPTIONS = dict(type='type', interval='delay', timeout='timeout', healthy_threshold='max_retries',
-                         unhealthy_threshold='max_retries_down', port='monitor_port', path='url_path',
-                         domain='domain_name', expected_codes='expected_codes', method='http_method')
+
+class Role(namedtuple('Role', 'label options lacks defaults_not_sent module identity narrowing',
+                      defaults=((), (), None, None, ()))):
+    """The roles' vocabulary (``_profiles.py``) mapped onto a family's monitor module, for the filter
+    ``monitor_targets``. A family declares the first four; ``Family`` adds the last three from its own facts.
+
+    label: the family's name in messages; options: role key -> module option; lacks: role keys the module has no
+    option for; defaults_not_sent: profile defaults left out of the task; module: the module's FQCN; identity: the
+    option naming the parent; narrowing: the options that help find it."""
+
+    __slots__ = ()
 
 
 class InputError(Exception):
@@ -32,83 +37,10 @@ class ParentNotFound(InputError):
     """No pool or listener has the id or name the task gives."""
 
 
-class Lookup:
-    """How to find one object of a kind by id, else by name (one GET either way)."""
-
-    def __init__(self, kind, option, path, wrapper, list_key, id_pattern):
-        self.kind = kind                      # "pool" / "listener" / "load balancer", for messages
-        self.option = option                  # the module option naming it
-        self.path = path                      # collection path; item at path/{id}
-        self.wrapper = wrapper                # response key around one object, or None (flat)
-        self.list_key = list_key              # response key around a list, or None (bare list)
-        self.id_pattern = re.compile(id_pattern)
-
-    def get(self, client, ident):
-        try:
-            data = client.get('%s/%s' % (self.path, ident))
-        except ApiError as err:
-            if err.status == 404:
-                return None
-            raise
-        return data.get(self.wrapper) if self.wrapper else data
-
-    def find_by_name(self, client, name, query=None):
-        data = client.get(self.path, dict(query or {}, name=name)) or []
-        items = data.get(self.list_key, []) if isinstance(data, dict) else data
-        return [item for item in items if item.get('name') == name]
-
-    def matching(self, client, value, query=None):
-        """Every object with the id ``value``, else with that name (narrowed by ``query``); empty when none."""
-        if self.id_pattern.fullmatch(value):
-            found = self.get(client, value)
-            if found is not None:
-                return [found]
-        return self.find_by_name(client, value, query)
-
-    def find(self, client, value, query=None, where=''):
-        """The one object named or identified by ``value``; InputError when none or several match."""
-        matches = self.matching(client, value, query)
-        if len(matches) == 1:
-            return matches[0]
-        if not matches:
-            raise ParentNotFound('%s is %r; no %s has that id or name%s.' % (self.option, value, self.kind, where))
-        raise InputError('%s is %r; %d %ss have that name (ids %s): give the id instead.' % (
-            self.option, value, len(matches), self.kind, ', '.join(sorted(m['id'] for m in matches))))
-
-
-class Parent(Lookup):
-    """What a monitor belongs to (a pool or a listener): how it links to its monitor and to its balancer."""
-
-    narrowing = ()  # options besides ``option`` that help find the parent (v1: the listener's balancer)
-
-    def __init__(self, kind, option, path, wrapper, list_key, link_field, body_field, id_pattern, loadbalancer_id):
-        super().__init__(kind, option, path, wrapper, list_key, id_pattern)
-        self.link_field = link_field          # the parent's field holding the monitor id
-        self.body_field = body_field          # the monitor's field holding the parent id
-        self.loadbalancer_id = loadbalancer_id  # parent dict -> balancer id
-
-    def find_for(self, client, params):
-        """The parent a task names (its ``option``); a family whose parent needs more overrides this."""
-        return self.find(client, params[self.option])
-
-    def monitor_id(self, parent):
-        return parent.get(self.link_field) or None
-
-
 def pool_loadbalancer_id(pool):
     """A v3 or v2 pool's balancer: the first of ``loadbalancers``, else ``loadbalancer_id``."""
     balancers = pool.get('loadbalancers') or [{}]
     return balancers[0].get('id') or pool.get('loadbalancer_id')
-
-
-# v3 and v2 monitors belong to pools the same way; only the paths differ.
-POOL_IDENTITY = dict(pool=dict(type='str', required=True, aliases=['pool_id']))
-
-
-def pool_parent(path):
-    return Parent(kind='pool', option='pool', path=path, wrapper='pool', list_key='pools',
-                  link_field='healthmonitor_id', body_field='pool_id', id_pattern=UUID,
-                  loadbalancer_id=pool_loadbalancer_id)
 
 
 class ParentView(dict):
@@ -124,22 +56,6 @@ class ParentView(dict):
         if self._loadbalancer is None:
             self._loadbalancer = self._read_loadbalancer() or {}
         return self._loadbalancer
-
-
-class LoadBalancer:
-    """Where a family reads a balancer's provisioning status."""
-
-    def __init__(self, path, wrapper, status_field='provisioning_status'):
-        self.path = path
-        self.wrapper = wrapper
-        self.status_field = status_field
-
-    def read(self, client, ident):
-        data = client.get('%s/%s' % (self.path, ident))
-        return data.get(self.wrapper) if self.wrapper else data
-
-    def status(self, client, ident):
-        return (self.read(client, ident).get(self.status_field) or '').upper()
 
 
 class CheckContext:
@@ -161,19 +77,22 @@ class Family:
     """One API generation's health-check resource, declared as data plus a few hooks.
 
     module: the FQCN of its monitor module; identity_spec: that module's options naming the parent.
-    record: parent id -> the keys the service adds to a monitor it creates (check mode shows them).
-    checks: rules ``(CheckContext) -> [(level, message)]``, level ``error`` or ``warning``, for what needs the
-    parent. query_filters: the options healthmonitor_info takes for this family; one_value_filters: its list
-    call takes one value per filter; query: ``(client, family, params) -> monitors`` for a family without a list
-    call (None: the list call). role: the roles' vocabulary (label; options: role key -> module option; lacks:
-    keys it has no option for; defaults_not_sent: profile defaults left out).
+    path: where its monitors live (item at path/{id}); wrapper: the key around one monitor in a body, or None (flat);
+    list_key: the key around the monitors of a list answer. parent: a ``_lookup.Parent``; loadbalancer: a
+    ``_lookup.LoadBalancer``. record: parent id -> the keys the service adds to a monitor it creates (check mode
+    shows them). checks: rules ``(CheckContext) -> [(level, message)]``, level ``error`` or ``warning``, for what
+    needs the parent. query_filters: the options healthmonitor_info takes for this family; one_value_filters: its
+    list call takes one value per filter; query: ``(client, family, params) -> monitors`` for a family without a
+    list call (``listed`` is False then). role: a ``Role``, the roles' vocabulary.
     members: how its backend members and their health are read (a reader of ``_members.py``), or None.
+    member_path: where a pool's members are written (``{pool_id}`` in it: create, weight, delete); None for a
+    family whose members have no weight to write (classic: member_traffic refuses it, member adds by job).
     clearable: the fields an update may clear by sending null (healthmonitors' ``replaced`` uses it).
     """
 
     def __init__(self, name, module, identity_spec, result_key, path, wrapper, fields, type_field, create_required,
                  parent, loadbalancer, record, role, query_filters, checks=(), one_value_filters=False, query=None,
-                 members=None, clearable=()):
+                 list_key=None, members=None, member_path=None, clearable=()):
         self.name = name
         self.module = module
         self.identity_spec = identity_spec
@@ -187,12 +106,17 @@ class Family:
         self.parent = parent
         self.loadbalancer = loadbalancer
         self.record = record
-        self.role = dict(role, module=module, identity=parent.option, narrowing=parent.narrowing)
+        self.role = role._replace(module=module, identity=parent.option, narrowing=parent.narrowing)
         self.query_filters = frozenset(query_filters)
         self.checks = checks
         self.one_value_filters = one_value_filters
         self.query = query
+        self.listed = query is None  # the monitors come from one list call (else from ``query``)
+        self.list_key = list_key
+        if self.listed and not list_key:
+            raise ValueError('family %s has a list call: declare its list_key' % name)
         self.members = members
+        self.member_path = member_path
         self.clearable = tuple(clearable)
 
     def unwrap(self, data):
@@ -206,20 +130,15 @@ class Family:
         return dict((field.name, field.canonical(params.get(field.name)))
                     for field in self.fields if params.get(field.name) is not None)
 
-    def validate(self, desired, monitor_type, parent=None, current=None):
-        """Return ``(errors, warnings)``; without a parent only the rules that need none run."""
+    def validate(self, desired, monitor_type, current=None):
+        """The errors of the rules that need no parent: each field's own, and on a type change
+        the kept values' (``_plan.problems`` adds the family's checks, which need the parent)."""
         errors = [problem for problem in (self.by_name[name].problem(value, monitor_type)
                                           for name, value in desired.items()) if problem]
         type_changes = desired.get(self.type_field) not in (None, (current or {}).get(self.type_field))
         if current is not None and monitor_type and type_changes:
             errors.extend(self.kept_values_misfit(desired, monitor_type, current))
-        warnings = []
-        if parent is not None:
-            context = CheckContext(self, desired, monitor_type, parent, current)
-            for check in self.checks:
-                for level, message in check(context):
-                    (errors if level == 'error' else warnings).append(message)
-        return errors, warnings
+        return errors
 
     def kept_values_misfit(self, desired, new_type, current):
         """On a type change, the values the monitor keeps (not given by the task) must suit the new type: the

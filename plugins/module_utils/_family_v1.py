@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from ansible_collections.hwcloud.elb.plugins.module_utils import _checks, _members
 from ansible_collections.hwcloud.elb.plugins.module_utils._errors import ApiError
-from ansible_collections.hwcloud.elb.plugins.module_utils._family import (
-    HEX32, Family, InputError, LoadBalancer, Lookup, Parent, ParentNotFound)
+from ansible_collections.hwcloud.elb.plugins.module_utils._family import HEX32, Family, InputError, ParentNotFound, Role
 from ansible_collections.hwcloud.elb.plugins.module_utils._fields import Field
+from ansible_collections.hwcloud.elb.plugins.module_utils._lookup import LoadBalancer, Lookup, Parent
 
 PROTOCOLS = ('HTTP', 'TCP', 'UDP')
 
@@ -60,7 +60,8 @@ def udp_not_on_internal(context):
                       "listener takes no other." % (listener.get('id'), balancer.get('id')))]
 
 
-LOADBALANCERS = '/v1.0/{project_id}/elbaas/loadbalancers'
+API = '/v1.0/{project_id}/elbaas'
+HEALTHCHECKS, LISTENERS, LOADBALANCERS = API + '/healthcheck', API + '/listeners', API + '/loadbalancers'
 BALANCER = Lookup(kind='load balancer', option='loadbalancer', path=LOADBALANCERS, wrapper=None,
                   list_key='loadbalancers', id_pattern=HEX32)
 
@@ -131,7 +132,7 @@ FAMILY = Family(
     identity_spec=dict(listener=dict(type='str', required=True, aliases=['listener_id']),
                        loadbalancer=dict(type='str', aliases=['loadbalancer_id'])),
     result_key='healthcheck',
-    path='/v1.0/{project_id}/elbaas/healthcheck',
+    path=HEALTHCHECKS,
     wrapper=None,
     fields=FIELDS,
     type_field='healthcheck_protocol',
@@ -139,20 +140,19 @@ FAMILY = Family(
     # fields apply: a create names it.
     create_required=('healthcheck_protocol',),
     # The listener list filters on its response fields (name, loadbalancer_id, ...) and answers a bare array.
-    parent=ListenerParent(kind='listener', option='listener', path='/v1.0/{project_id}/elbaas/listeners',
+    parent=ListenerParent(kind='listener', option='listener', path=LISTENERS,
                           wrapper=None, list_key=None, link_field='healthcheck_id', body_field='listener_id',
                           id_pattern=HEX32, loadbalancer_id=lambda listener: listener.get('loadbalancer_id')),
     loadbalancer=LoadBalancer(LOADBALANCERS, None, status_field='status'),
     record=lambda listener_id: dict(id=None, listener_id=listener_id, create_time=None, update_time=None),
-    role=dict(label='classic (v1)',
+    role=Role(label='classic (v1)',
               options=dict(type='healthcheck_protocol', interval='healthcheck_interval', timeout='healthcheck_timeout',
                            healthy_threshold='healthy_threshold', unhealthy_threshold='unhealthy_threshold',
                            port='healthcheck_connect_port', path='healthcheck_uri'),
-              lacks=('domain', 'expected_codes', 'method'), defaults_not_sent=()),
+              lacks=('domain', 'expected_codes', 'method')),
     query_filters=('listener', 'loadbalancer', 'id'),
     query=query_checks,
     checks=(_checks.type_fits_protocol('healthcheck_protocol', COMPATIBLE), udp_not_on_internal),
-    members=_members.ListenerMembers(LOADBALANCERS, listeners='/v1.0/{project_id}/elbaas/listeners',
-                                     members='/v1.0/{project_id}/elbaas/listeners/{listener_id}/members',
-                                     healthchecks='/v1.0/{project_id}/elbaas/healthcheck'),
+    members=_members.ListenerMembers(LOADBALANCERS, listeners=LISTENERS, members=LISTENERS + '/{listener_id}/members',
+                                     healthchecks=HEALTHCHECKS),
 )

@@ -11,11 +11,10 @@ so a value it does not keep must never turn every run into a change (see ``Reser
 from __future__ import annotations
 
 from ansible_collections.hwcloud.elb.plugins.module_utils import _checks, _members
-from ansible_collections.hwcloud.elb.plugins.module_utils._family import (
-    POOL_IDENTITY, POOL_ROLE_OPTIONS, Family, LoadBalancer, pool_parent)
 from ansible_collections.hwcloud.elb.plugins.module_utils._family_v3 import DOMAIN_NAME, DOMAIN_NAME_HINT
 from ansible_collections.hwcloud.elb.plugins.module_utils._family_v3 import FAMILY as V3
 from ansible_collections.hwcloud.elb.plugins.module_utils._fields import Field
+from ansible_collections.hwcloud.elb.plugins.module_utils._pool_family import pool_family
 
 TYPES = ('TCP', 'UDP_CONNECT', 'HTTP')
 # The v2.0 create page asks only that url_path start with '/' (and hold at most 80 characters, max_length):
@@ -134,25 +133,17 @@ FIELDS = [Field('type', 'enum', choices=TYPES)] + [V3.by_name[name] for name in 
                   default=_http_default('200'), code_range=(200, 599)),
 ]
 
-FAMILY = Family(
+FAMILY = pool_family(
     name='v2',
     module='hwcloud.elb.healthmonitor_v2',
-    identity_spec=POOL_IDENTITY,
-    result_key='healthmonitor',
-    path='/v2.0/lbaas/healthmonitors',
-    wrapper='healthmonitor',
-    fields=FIELDS,
-    type_field='type',
-    create_required=('type', 'delay', 'timeout', 'max_retries'),
-    parent=pool_parent('/v2.0/lbaas/pools'),
-    loadbalancer=LoadBalancer('/v2.0/lbaas/loadbalancers', 'loadbalancer'),
-    record=lambda pool_id: dict(id=None, project_id=None, tenant_id=None, pools=[{'id': pool_id}]),
-    role=dict(label='shared (v2)', options=POOL_ROLE_OPTIONS, lacks=(), defaults_not_sent=('expected_codes', 'method')),
-    query_filters=QUERY_FILTERS,
+    api='/v2.0/lbaas',  # the project comes from the token
+    label='shared (v2)',
+    member_reader=_members.TreeMembers,
+    members_path='/pools/{pool_id}/members',
     one_value_filters=True,
+    defaults_not_sent=('expected_codes', 'method'),
+    fields=FIELDS,
+    record=lambda pool_id: dict(id=None, project_id=None, tenant_id=None, pools=[{'id': pool_id}]),
+    query_filters=QUERY_FILTERS,
     checks=(type_rules, reserved_not_kept, _checks.timeout_below_delay('timeout', 'delay')),
-    members=_members.TreeMembers('/v2.0/lbaas/pools/{pool_id}/members', loadbalancers='/v2.0/lbaas/loadbalancers',
-                                 pools='/v2.0/lbaas/pools', monitors='/v2.0/lbaas/healthmonitors',
-                                 monitors_key='healthmonitors', one_value_filters=True),
-    clearable=('monitor_port', 'domain_name'),  # an update that sends null clears them
 )

@@ -6,9 +6,8 @@
 from __future__ import annotations
 
 from ansible_collections.hwcloud.elb.plugins.module_utils import _checks, _members
-from ansible_collections.hwcloud.elb.plugins.module_utils._family import (
-    POOL_IDENTITY, POOL_ROLE_OPTIONS, Family, LoadBalancer, pool_parent)
 from ansible_collections.hwcloud.elb.plugins.module_utils._fields import Field
+from ansible_collections.hwcloud.elb.plugins.module_utils._pool_family import pool_family
 
 TYPES = ('TCP', 'UDP_CONNECT', 'HTTP', 'HTTPS', 'GRPC', 'TLS')
 HTTP_TYPES = ('HTTP', 'HTTPS')
@@ -53,26 +52,17 @@ QUERY_FILTERS = ('id', 'name', 'type', 'delay', 'timeout', 'max_retries', 'max_r
                  'enterprise_project_id', 'pool', 'loadbalancer')
 
 
-FAMILY = Family(
+FAMILY = pool_family(
     name='v3',
     module='hwcloud.elb.healthmonitor_v3',
-    identity_spec=POOL_IDENTITY,
-    result_key='healthmonitor',
-    path='/v3/{project_id}/elb/healthmonitors',
-    wrapper='healthmonitor',
+    api='/v3/{project_id}/elb',
+    label='dedicated (v3)',
+    member_reader=_members.ProjectMembers,
+    members_path='/members',
     fields=FIELDS,
-    type_field='type',
-    create_required=('type', 'delay', 'timeout', 'max_retries'),
-    parent=pool_parent('/v3/{project_id}/elb/pools'),
-    loadbalancer=LoadBalancer('/v3/{project_id}/elb/loadbalancers', 'loadbalancer'),
     record=lambda pool_id: dict(id=None, project_id=None, pools=[{'id': pool_id}], created_at=None, updated_at=None),
-    role=dict(label='dedicated (v3)', options=POOL_ROLE_OPTIONS, lacks=(), defaults_not_sent=()),
     query_filters=QUERY_FILTERS,
     checks=(_checks.type_fits_protocol('type', COMPATIBLE),
             _checks.port_required_for_any_port('monitor_port'),
             _checks.timeout_below_delay('timeout', 'delay')),
-    members=_members.ProjectMembers('/v3/{project_id}/elb/members', loadbalancers='/v3/{project_id}/elb/loadbalancers',
-                                    pools='/v3/{project_id}/elb/pools', monitors='/v3/{project_id}/elb/healthmonitors',
-                                    monitors_key='healthmonitors', one_value_filters=False),
-    clearable=('monitor_port', 'domain_name'),  # an update that sends null clears them
 )

@@ -1,23 +1,25 @@
 # -*- coding: utf-8 -*-
 # Copyright: hwcloud.elb contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The whole of member_check, and the diagnosis other modules attach to a failed wait (``diagnose``).
+"""The v3 member check jobs (member_check's work), and the diagnosis other modules attach to a failed wait
+(``diagnose``).
 
 The dedicated (v3) service has a member check job: ``POST /v3/{project_id}/elb/members/{member_id}/health-check``
 ``{"member_check": {"listener_id", "subject"}}`` starts it, ``GET /v3/{project_id}/elb/members/check/jobs/{job_id}``
 shows it until ``status`` is no longer ``processing``. Its result has three groups (``config``, ``acl``,
 ``security_group``), each ``{check_result, check_status, check_items: [{name, reason, severity, ...}]}``.
-Members are found with the member-health reader (``_members.py``); the wait polls through the client's shared
-backoff, bounded by ``wait_timeout``. Each failing item becomes one plain line with the fix (``summary``).
+The wait polls through the client's shared backoff, bounded by ``wait_timeout``. Each failing item becomes one
+plain line with the fix (``summary``). The module's options and run() are ``_member_check_module.py``.
 """
 
 from __future__ import annotations
 
 from ansible_collections.hwcloud.elb.plugins.module_utils import _members
+from ansible_collections.hwcloud.elb.plugins.module_utils._members import endpoint
 from ansible_collections.hwcloud.elb.plugins.module_utils._errors import ApiError
 from ansible_collections.hwcloud.elb.plugins.module_utils._families import DEFAULT, FAMILIES
-from ansible_collections.hwcloud.elb.plugins.module_utils._family import UUID, InputError, Lookup
-from ansible_collections.hwcloud.elb.plugins.module_utils._module import ElbModule
+from ansible_collections.hwcloud.elb.plugins.module_utils._family import UUID, InputError
+from ansible_collections.hwcloud.elb.plugins.module_utils._lookup import Lookup
 
 JOBS = '/v3/{project_id}/elb/members/check/jobs/%s'
 START = '/v3/{project_id}/elb/members/%s/health-check'
@@ -55,46 +57,6 @@ GROUP_FIXES = {
 }
 
 
-def argument_spec():
-    return dict(
-        api_version=dict(type='str', choices=sorted(FAMILIES), default=DEFAULT),
-        loadbalancer=dict(type='str', aliases=['loadbalancer_id']),
-        pool=dict(type='str', aliases=['pool_id']),
-        address=dict(type='str'),
-        protocol_port=dict(type='int'),
-        member=dict(type='str', aliases=['member_id']),
-        listener=dict(type='str', aliases=['listener_id']),
-        subject=dict(type='str', choices=sorted(SUBJECTS), default='all'),
-        wait_timeout=dict(type='int', default=120),
-    )
-
-
-def input_problems(family, params):
-    """Everything wrong with the options, before any call (a list of sentences)."""
-    if family.name != 'v3':
-        return [REFUSAL % family.name]
-    problems = []
-    if not params.get('member') and not params.get('address'):
-        problems.append('Name the member: give member (its id or name), or address (with protocol_port when '
-                        'several members share it) and pool or loadbalancer.')
-    if params.get('address') and not params.get('pool') and not params.get('loadbalancer'):
-        problems.append('address needs pool or loadbalancer: the member is looked for in that pool, or in every '
-                        'pool of that load balancer.')
-    if params.get('protocol_port') is not None and not params.get('address'):
-        problems.append('protocol_port applies only with address.')
-    return problems
-
-
-def selection(params):
-    return dict(loadbalancer=params.get('loadbalancer'), pool=params.get('pool'),
-                address=[params['address']] if params.get('address') else None,
-                member=params.get('member'), protocol_port=params.get('protocol_port'))
-
-
-def where(member):
-    return '%s:%s' % (member.get('address'), member.get('protocol_port'))
-
-
 def fix_of(group, item):
     """One plain line for a failing item: what is wrong and how to fix it."""
     reason = (item.get('reason') or item.get('name') or 'the %s check failed' % group).strip()
@@ -106,7 +68,7 @@ def fix_of(group, item):
 
 def summarise(member, job):
     """The lines of one member's job: one per failing item (a failing group without items gets one too)."""
-    head = where(member)
+    head = endpoint(member)
     if job.get('status') == 'failed':
         return ['%s: the check job %s failed at the service; run it again.' % (head, job.get('job_id'))]
     lines = []
@@ -150,13 +112,13 @@ def check_members(client, family, pools, members, params, wait_timeout):
                       job_id=None, status=None, passed=None, results=None, summary=[])
         if record['listener_id'] is None:
             record['summary'] = ['%s: its pool %s is behind no listener, and the check job needs one; give listener.' % (
-                where(member), member.get('pool_name') or member.get('pool_id'))]
+                endpoint(member), member.get('pool_name') or member.get('pool_id'))]
         else:
             body = {'member_check': {'listener_id': record['listener_id'], 'subject': SUBJECTS[params['subject']]}}
             started = client.request('POST', START % member['id'], body=body) or {}
             record['job_id'] = (started.get('member_check') or {}).get('job_id')
             if not record['job_id']:
-                record['summary'] = ['%s: the service answered the check without a job id.' % where(member)]
+                record['summary'] = ['%s: the service answered the check without a job id.' % endpoint(member)]
         checks.append(record)
 
     def probe():
@@ -174,7 +136,7 @@ def check_members(client, family, pools, members, params, wait_timeout):
         late = [r for r in checks if r['job_id'] and r['status'] in (None, 'processing')]
         for record in late:
             record['summary'] = ['%s: the check job %s was still running after %s s.' % (
-                where(record), record['job_id'], wait_timeout)]
+                endpoint(record), record['job_id'], wait_timeout)]
     return checks
 
 
@@ -189,7 +151,7 @@ def diagnose(client, family, members, wait_timeout=DIAGNOSE_TIMEOUT):
     except (ApiError, InputError) as err:
         return [], ['The member check could not run: %s' % err]
     lines = [line for record in checks for line in record['summary']]
-    passed = [where(record) for record in checks if record['passed']]
+    passed = [endpoint(record) for record in checks if record['passed']]
     if passed:
         lines.append('%s: every check passed (the backend may be slow or just restarted).' % ', '.join(passed))
     if len(members) > MAX_MEMBERS:
@@ -202,7 +164,7 @@ def diagnosis_of(client, family, members, wait_timeout=DIAGNOSE_TIMEOUT):
     """After a failed wait on ``members`` (as last read): the check of those not serving (at most MAX_MEMBERS).
     Returns ``(text, diagnosis)``: the text to add to the failure message ('' when nothing was checked) and the
     result's ``diagnosis`` ``{checks, summary}``."""
-    failing = [m for m in members if m.get('health') not in (_members.HEALTHY, _members.UNMONITORED)]
+    failing = [m for m in members if m.get('health') not in _members.SERVING_HEALTH]
     checks, lines = diagnose(client, family, failing, wait_timeout)
     text = (' Diagnosis (member check): %s' % ' '.join(lines)) if lines else ''
     return text, dict(checks=checks, summary=lines)
@@ -215,38 +177,3 @@ def diagnose_problem(family, option='diagnose'):
     return ('%s applies only to dedicated (v3) load balancers: api_version %s has no member check job. Read the '
             'reason with hwcloud.elb.member_health_info and see the troubleshooting table of '
             'docs/backend-health.md.' % (option, family.name))
-
-
-class MemberCheck:
-    """One task: find the members, run their check jobs, shape the result."""
-
-    def __init__(self, family, client, params):
-        self.family = family
-        self.client = client
-        self.params = params
-
-    def run(self):
-        scope = _members.resolve(self.client, self.family, selection(self.params))
-        members = scope.read(self.client)
-        if not members:
-            raise InputError('No member matches %s: nothing to check.' % _members._selection_text(  # pylint: disable=protected-access
-                selection(self.params)))
-        if len(members) > MAX_MEMBERS:
-            raise InputError('%d members match (%s); member_check checks at most %d at once: give protocol_port, '
-                             'pool or member.' % (len(members), ', '.join(where(m) for m in members), MAX_MEMBERS))
-        checks = check_members(self.client, self.family, scope.parents, members, self.params, self.params['wait_timeout'])
-        unfinished = [r for r in checks if r['passed'] is None]
-        if unfinished:
-            raise InputError(' '.join(line for record in unfinished for line in record['summary']))
-        summary = [line for record in checks for line in record['summary']]
-        return dict(changed=False, passed=all(r['passed'] for r in checks), checks=checks, summary=summary)
-
-
-def run_member_check_module(**module_kwargs):
-    module = ElbModule(argument_spec(), **module_kwargs)
-    params = module.params
-    family = FAMILIES[params['api_version']]
-    problems = input_problems(family, params)
-    if problems:
-        module.ansible.fail_json(msg=' '.join(problems))
-    module.run(lambda module: MemberCheck(family, module.client, params).run())

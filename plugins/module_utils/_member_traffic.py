@@ -1,13 +1,13 @@
 # -*- coding: utf-8 -*-
 # Copyright: hwcloud.elb contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The whole of member_traffic: take a backend out of new traffic (weight 0) and back, waiting for the drain
-and for health, never leaving a pool below ``min_healthy``.
+"""member_traffic's work: take a backend out of new traffic (weight 0) and back, waiting for the drain and for
+health, never leaving a pool below ``min_healthy``. Its options and checks are ``_member_traffic_module.py``.
 
 Members are found with the member-health reader (``_members.py``): one list call reads every member of the
 pools in play, the task's own and the others (for ``min_healthy``), never one GET per member. The weight writes
-go through the engine's ``BalancerWrites`` (409 while the balancer is PENDING retried, the wait for ACTIVE); the
-wait for health is ``_members.wait_for_health`` on the scope already resolved.
+go through the task's ``BalancerWrites`` (``_member_task.py``); the wait for health is the member-health wait on
+the scope already resolved.
 
 ``min_healthy`` under concurrency (docs/rolling-updates.md):
 - the hosts of one play's batch pass each other's addresses (``batch``): the check counts them all as drained,
@@ -19,61 +19,18 @@ wait for health is ``_members.wait_for_health`` on the scope already resolved.
 
 from __future__ import annotations
 
-import copy
-
-from ansible_collections.hwcloud.elb.plugins.module_utils import _member_check, _members
-from ansible_collections.hwcloud.elb.plugins.module_utils._engine import BalancerWrites, FailedAfterWrite
+from ansible_collections.hwcloud.elb.plugins.module_utils import _members
 from ansible_collections.hwcloud.elb.plugins.module_utils._errors import ApiError
-from ansible_collections.hwcloud.elb.plugins.module_utils._families import DEFAULT, FAMILIES
 from ansible_collections.hwcloud.elb.plugins.module_utils._family import InputError
-from ansible_collections.hwcloud.elb.plugins.module_utils._module import ElbModule
+from ansible_collections.hwcloud.elb.plugins.module_utils._member_selection import resolve, selection_text
+from ansible_collections.hwcloud.elb.plugins.module_utils._member_task import (
+    MemberTask, TaskFailed, drain_seconds, member_text, pool_text, shortfall_text, shortfalls, wait_for_drain)
+from ansible_collections.hwcloud.elb.plugins.module_utils._members import endpoint
 
 DRAINED, SERVING = 'drained', 'serving'
 NEW_MEMBER_WEIGHT = 1  # what the service gives a member created without a weight
-MAX_WEIGHT = 100
 RETRY_BASE, RETRY_CAP = 1.0, 10.0  # pauses before a drain that had to put its weight back tries again
-# Where a pool's members are written (PUT .../{member_id} {"member": {"weight": N}}).
-MEMBER_PATHS = {'v3': '/v3/{project_id}/elb/pools/{pool_id}/members',
-                'v2': '/v2.0/lbaas/pools/{pool_id}/members'}
 VIEW_KEYS = ('id', 'name', 'address', 'protocol_port', 'pool_id', 'pool_name', 'loadbalancer_id', 'weight')
-CLASSIC_REFUSAL = ('api_version v1: classic load balancers cannot drain a backend - their members have no weight, '
-                   'and a classic backend leaves rotation only by being removed from the listener. Use a dedicated '
-                   '(v3) or shared (v2) load balancer, or remove and re-add the member yourself.')
-
-
-class TaskFailed(FailedAfterWrite):
-    """A failure that still returns the task's result: ``members`` and ``summary`` (returned always), and
-    ``changed`` true only when something was written."""
-
-
-def location_spec():
-    """The options that say where a member is, shared with the member module: family, balancer, pool, address, port."""
-    return dict(
-        api_version=dict(type='str', choices=sorted(FAMILIES), default=DEFAULT),
-        loadbalancer=dict(type='str', aliases=['loadbalancer_id']),
-        pool=dict(type='str', aliases=['pool_id']),
-        address=dict(type='str'),
-        protocol_port=dict(type='int'),
-    )
-
-
-def argument_spec():
-    return dict(
-        location_spec(),
-        instance_id=dict(type='str'),
-        member=dict(type='str', aliases=['member_id']),
-        state=dict(type='str', choices=[DRAINED, SERVING], required=True),
-        weight=dict(type='int'),
-        weights=dict(type='dict'),
-        min_healthy=dict(type='str'),
-        batch=dict(type='list', elements='str'),
-        wait=dict(type='bool', default=True),
-        drain_timeout=dict(type='int'),
-        wait_timeout=dict(type='int', default=300),
-        fail_fast=dict(type='bool', default=True),
-        diagnose=dict(type='bool', default=False),
-        settle=dict(type='bool', default=False),
-    )
 
 
 def weight_value(value):
@@ -87,49 +44,6 @@ def weight_value(value):
     return None
 
 
-def input_problems(family, params):
-    """Everything wrong with the options, before any call (a list of sentences)."""
-    if family.name not in MEMBER_PATHS:
-        return [CLASSIC_REFUSAL]
-    problems = []
-    if not any(params.get(name) for name in ('address', 'instance_id', 'member')):
-        problems.append('Name the member: give address (with protocol_port when several members share it), '
-                        'instance_id or member.')
-    if not params.get('pool') and not params.get('loadbalancer'):
-        problems.append('Give pool or loadbalancer: the member is looked for in that pool, or in every pool of '
-                        'that load balancer.')
-    problems += _members.selection_problems(family, dict(selection(params), min_healthy=None))
-    serving_only = [name for name in ('weight', 'weights') if params.get(name) is not None]
-    if serving_only and params['state'] != SERVING:
-        problems.append('%s applies only with state: serving (the weight to restore).' % ' and '.join(serving_only))
-    drained_only = [name for name in ('min_healthy', 'drain_timeout', 'batch') if params.get(name) is not None]
-    if drained_only and params['state'] != DRAINED:
-        problems.append('%s applies only with state: drained.' % ' and '.join(drained_only))
-    try:
-        _members.parse_min_healthy(params.get('min_healthy'))
-    except InputError as err:
-        problems.append(str(err))
-    if params.get('diagnose'):
-        refusal = _member_check.diagnose_problem(family)
-        if refusal:
-            problems.append(refusal)
-        elif params['state'] != SERVING or not params['wait']:
-            problems.append('diagnose applies only with state: serving and wait: true (it diagnoses a failed wait '
-                            'for health).')
-    if params.get('settle') and (params['state'] != SERVING or not params['wait']):
-        problems.append('settle applies only with state: serving and wait: true (it waits for health before the '
-                        'weight is written).')
-    if params.get('weight') is not None and not 1 <= params['weight'] <= MAX_WEIGHT:
-        problems.append('weight is %r; the weight to restore must be a whole number from 1 to %d.' % (
-            params['weight'], MAX_WEIGHT))
-    for key, value in sorted((params.get('weights') or {}).items()):
-        number = weight_value(value)
-        if number is None or not 0 <= number <= MAX_WEIGHT:
-            problems.append('weights[%s] is %r; a weight to restore must be a whole number from 0 to %d (0 keeps '
-                            'the member out of traffic).' % (key, value, MAX_WEIGHT))
-    return problems
-
-
 def selection(params):
     """The member-health selection these options name (lists where _members takes several values)."""
     return dict(loadbalancer=params.get('loadbalancer'), pool=params.get('pool'),
@@ -138,102 +52,24 @@ def selection(params):
                 member=params.get('member'), protocol_port=params.get('protocol_port'))
 
 
-def view(member):
-    """A member as the diff and the result show it."""
-    return dict((key, member.get(key)) for key in VIEW_KEYS)
-
-
-def endpoint(member):
-    return '%s:%s' % (member.get('address'), member.get('protocol_port'))
-
-
-def member_text(members):
-    return ', '.join(sorted(set(endpoint(m) for m in members)))
-
-
-def pool_text(member):
-    return member.get('pool_name') or member.get('pool_id')
-
-
 def in_batch(member, batch):
     """Whether ``batch`` (addresses, or address:port) names this member."""
     return member.get('address') in batch or endpoint(member) in batch
 
 
-def shortfalls(everyone, leaving, minimum, pool_ids):
-    """The pools that ``leaving`` (members about to be drained) would leave below ``minimum``, each as a dict:
-    pool, members, leaving, serving (what would be left serving and healthy or unmonitored), needed, room (how
-    many of its members can be drained at once). A percentage is of every member of the pool, so "1%" still
-    keeps one member of a one-member pool serving."""
-    leaving_ids = set(member['id'] for member in leaving)
-    short = []
-    for pool_id in pool_ids:
-        members = [member for member in everyone if member.get('pool_id') == pool_id]
-        serving_now = [member for member in members
-                       if member.get('weight') and member['health'] in _members.SERVING_HEALTH]
-        serving = [member for member in serving_now if member['id'] not in leaving_ids]
-        want = _members.needed(minimum, len(members))
-        if len(serving) < want:
-            short.append(dict(pool=pool_text(members[0]) if members else pool_id, members=len(members),
-                              leaving=[member for member in members if member['id'] in leaving_ids],
-                              serving=len(serving), needed=want, room=max(0, len(serving_now) - want)))
-    return short
+def view(member):
+    """A member as the diff and the result show it."""
+    return dict((key, member.get(key)) for key in VIEW_KEYS)
 
 
-def shortfall_text(short, min_healthy):
-    texts = []
-    for item in short:
-        texts.append('pool %s has %d member(s); draining %d of them (%s) leaves %d serving and healthy, %d needed '
-                     '(min_healthy %s), so at most %d of its members can be out at once' % (
-                         item['pool'], item['members'], len(item['leaving']), member_text(item['leaving']),
-                         item['serving'], item['needed'], min_healthy, item['room']))
-    return '; '.join(texts)
-
-
-def drain_seconds(pools, drain_timeout=None):
-    """How long open connections may last after a member leaves new traffic: ``drain_timeout`` when given, else
-    the longest ``connection_drain.timeout`` of ``pools`` that have connection drain enabled, else 0."""
-    if drain_timeout is not None:
-        return drain_timeout
-    seconds = 0
-    for pool in pools:
-        drain = pool.get('connection_drain') or {}
-        if drain.get('enable'):
-            seconds = max(seconds, drain.get('timeout') or 0)
-    return seconds
-
-
-def wait_for_drain(client, seconds):
-    """The drain wait: a poll that never succeeds, so it ends at that deadline (the shared backoff)."""
-    if seconds:
-        client.backoff(deadline=seconds, base=1.0, cap=5.0).poll(lambda: None)
-
-
-def wait_healthy(client, family, scope, ids, wait_timeout, fail_fast, settling=(), selection=None, **options):
-    """The member-health wait (``_members.wait_for_health``) on the members ``ids`` of an already resolved scope:
-    healthy or unmonitored, each; ``selection`` adds the filters the service applies on each poll (fewer members
-    to send); ``options``: wait_for_health's ``steady`` and ``seen`` (settle). Returns ``(members, summary)``;
-    raises ``_members.WaitFailed``."""
-    own = copy.copy(scope)
-    own.params = dict(scope.params, ids=ids, **dict((k, v) for k, v in (selection or {}).items() if v is not None))
-    return _members.wait_for_health(client, family, None, wait_for=_members.HEALTHY, wait_timeout=wait_timeout,
-                                    fail_fast=fail_fast, scope=own, settling=settling, **options)
-
-
-class MemberTraffic:
+class MemberTraffic(MemberTask):
     """One task: read every member of the pools in play, write the weights of the task's own members that
     differ, check min_healthy again after a drain, wait."""
 
-    def __init__(self, family, client, params, check_mode=False, diff_mode=False, warn=None):
-        self.family = family
-        self.client = client
-        self.params = params
-        self.check_mode = check_mode
-        self.diff_mode = diff_mode
-        self.warn = warn or (lambda message: None)
-        self.writes = BalancerWrites(family, client, wait=params['wait'], wait_timeout=params['wait_timeout'],
-                                     written='The member weight')
-        self.minimum = _members.parse_min_healthy(params.get('min_healthy'))
+    WRITTEN = 'The member weight'
+
+    def __init__(self, family, client, params, **modes):
+        super().__init__(family, client, params, **modes)
         self.batch = set(params.get('batch') or ())
         self.own = selection(params)
         self.settled = set()  # member ids proven healthy by settle just before their write
@@ -249,7 +85,7 @@ class MemberTraffic:
         """The pools in play, resolved once. A pool name that two balancers share is refused, as the monitor
         modules refuse it ("give the id instead")."""
         wide = dict(loadbalancer=self.params.get('loadbalancer'), pool=self.params.get('pool'), unique_pool=True)
-        return _members.resolve(self.client, self.family, wide)
+        return resolve(self.client, self.family, wide)
 
     # -- the run ------------------------------------------------------------------------------------------
 
@@ -259,7 +95,7 @@ class MemberTraffic:
         everyone, mine = self.read(scope)
         if not mine:
             raise InputError('No member matches %s: nothing to %s.' % (
-                _members._selection_text(selection(params)),  # pylint: disable=protected-access
+                selection_text(selection(params)),
                 'drain' if params['state'] == DRAINED else 'restore'))
         self.check_weight_keys(mine)
         targets = dict((member['id'], self.target_weight(member)) for member in mine)
@@ -334,7 +170,7 @@ class MemberTraffic:
             self.writes.wait_active(pool, result)
 
     def put(self, member, weight, pool):
-        path = '%s/%s' % (MEMBER_PATHS[self.family.name].format(pool_id=member['pool_id'], project_id='{project_id}'),
+        path = '%s/%s' % (self.family.member_path.format(pool_id=member['pool_id'], project_id='{project_id}'),
                           member['id'])
         self.writes.write('PUT', path, {'member': {'weight': weight}}, pool)
 
@@ -446,7 +282,7 @@ class MemberTraffic:
         if not ids:
             return
         try:
-            self.wait_own_health(scope, ids, result, steady=True,
+            self.wait_own_health(scope, ids, result, selection=self.own, steady=True,
                                  seen=[member for member in changing if member['id'] in ids])
         except (InputError, ApiError) as err:
             for item in result['members']:
@@ -463,44 +299,5 @@ class MemberTraffic:
         ids = [member['id'] for member in mine if targets[member['id']] and member['id'] not in self.settled]
         if not ids:
             return
-        self.wait_own_health(scope, ids, result, settling=[member['id'] for member in mine if not member.get('weight')])
-
-    def wait_own_health(self, scope, ids, result, **options):
-        """wait_healthy on the task's own members ``ids``; the health as last read goes into ``result``, and with
-        diagnose a failed wait carries the member check's diagnosis."""
-        try:
-            members, summary = wait_healthy(self.client, self.family, scope, ids, self.params['wait_timeout'],
-                                            self.params['fail_fast'], selection=self.own, **options)
-        except _members.WaitFailed as err:
-            self.show_health(err.members, result)
-            if not self.params.get('diagnose'):
-                raise
-            text, result['diagnosis'] = _member_check.diagnosis_of(self.client, self.family, err.members)
-            raise _members.WaitFailed(str(err) + text, err.members) from None
-        self.show_health(members, result)
-        result['summary'] = summary
-
-    @staticmethod
-    def show_health(members, result):
-        health = dict((member['id'], member) for member in members)
-        for item in result['members']:
-            found = health.get(item['id'])
-            if found:
-                item['health'], item['reason'] = found.get('health'), found.get('reason')
-        if members:
-            result['summary'] = _members.summary_of(members)
-
-
-def run_member_traffic_module(**module_kwargs):
-    module = ElbModule(argument_spec(), **module_kwargs)
-    params = module.params
-    family = FAMILIES[params['api_version']]
-    problems = input_problems(family, params)
-    if problems:
-        module.ansible.fail_json(msg=' '.join(problems))
-
-    def work(module):
-        return MemberTraffic(family, module.client, params, check_mode=module.ansible.check_mode,
-                             diff_mode=module.ansible._diff, warn=module.ansible.warn).run()
-
-    module.run(work)
+        self.wait_own_health(scope, ids, result, settling=[member['id'] for member in mine if not member.get('weight')],
+                             selection=self.own)

@@ -1,31 +1,28 @@
 # -*- coding: utf-8 -*-
 # Copyright: hwcloud.elb contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Backend members and their health, read and waited for the same way in every family.
+"""Backend members and their health, read the same way in every family.
 
 Each family declares how its members are read (``Family.members``: one of the readers below, with its
-paths); everything else is shared: the selection options and their checks, the normalised record
-(``health``: healthy | unhealthy | checking | unmonitored | unknown, the raw ``status``, the ``reason``),
-the summary, and the wait (``wait_for_health``), which polls with one list call per balancer (v1: per
-listener) and never one per member. Used by member_health_info, member_health_facts and the inventory plugin.
+paths); what they share is here too: the normalised record (``health``: one of HEALTH_STATES, the raw
+``status``, the ``reason``), the summary and the one-line description, and the ``Scope`` a reader resolves and
+reads on each poll. The selection options and their checks are ``_member_selection.py``; the wait is
+``_member_wait.py``.
 """
 
 from __future__ import annotations
 
-import math
 import re
 
-from ansible_collections.hwcloud.elb.plugins.module_utils._family import (
-    HEX32, UUID, InputError, Lookup, ParentNotFound, pool_loadbalancer_id)
+from ansible_collections.hwcloud.elb.plugins.module_utils._client import PAGE_SIZE
+from ansible_collections.hwcloud.elb.plugins.module_utils._family import HEX32, UUID, ParentNotFound, pool_loadbalancer_id
+from ansible_collections.hwcloud.elb.plugins.module_utils._lookup import Lookup
 
 HEALTHY, UNHEALTHY, CHECKING, UNMONITORED, UNKNOWN = 'healthy', 'unhealthy', 'checking', 'unmonitored', 'unknown'
-STATES = (HEALTHY, UNHEALTHY, CHECKING, UNMONITORED, UNKNOWN)
-WAIT_STATES = (HEALTHY, UNHEALTHY, 'decided')  # decided: no member checking any more (wait_until_decided)
+HEALTH_STATES = (HEALTHY, UNHEALTHY, CHECKING, UNMONITORED, UNKNOWN)  # a member's health (the summary's keys)
 # What a wait for healthy (and min_healthy) accepts: NO_MONITOR members get traffic from the balancer (api-notes §10).
 SERVING_HEALTH = (HEALTHY, UNMONITORED)
-PAGE_SIZE = 2000  # the largest page the v3 member list serves
 DEFAULT_DELAY, DEFAULT_DOWN, DEFAULT_UP = 5, 3, 3  # when a parent has no monitor: the service's usual values
-MIN_HEALTHY = re.compile(r'(\d{1,9})(%?)')
 
 # v3 and v2 operating_status (member lists and status trees); DISABLED is a member switched off in a tree.
 POOL_HEALTH = {'ONLINE': HEALTHY, 'OFFLINE': UNHEALTHY, 'INITIAL': CHECKING, 'NO_MONITOR': UNMONITORED,
@@ -33,9 +30,6 @@ POOL_HEALTH = {'ONLINE': HEALTHY, 'OFFLINE': UNHEALTHY, 'INITIAL': CHECKING, 'NO
 # Classic health_status: UNAVAILABLE covers "not checked yet" and "cannot be checked" alike, so it is unknown,
 # except on a listener without a health check, where it is unmonitored.
 CLASSIC_HEALTH = {'NORMAL': HEALTHY, 'ABNORMAL': UNHEALTHY, 'UNAVAILABLE': UNKNOWN}
-
-# The options that select members, in every family that has them (argument spec: member_argument_spec).
-SELECTION_OPTIONS = ('loadbalancer', 'pool', 'listener', 'address', 'instance_id', 'member')
 
 
 def _items(data, key):
@@ -51,11 +45,16 @@ def reason_of(raw):
 
 
 def summary_of(members):
-    summary = dict((state, 0) for state in STATES)
+    summary = dict((state, 0) for state in HEALTH_STATES)
     for member in members:
         summary[member['health']] += 1
     summary['total'] = len(members)
     return summary
+
+
+def endpoint(member):
+    """``127.0.0.1:8080``: a member's address and port."""
+    return '%s:%s' % (member.get('address'), member.get('protocol_port'))
 
 
 def describe(member):
@@ -64,7 +63,7 @@ def describe(member):
     kind = 'pool'
     if where is None:
         where, kind = member.get('listener_name') or member.get('listener_id'), 'listener'
-    head = '%s:%s in %s %s' % (member.get('address'), member.get('protocol_port'), kind, where)
+    head = '%s in %s %s' % (endpoint(member), kind, where)
     reason = member.get('reason')
     if reason:
         text = reason['code']
@@ -72,56 +71,6 @@ def describe(member):
             text += ', expected %s, got %s' % (reason.get('expected') or '?', reason.get('received') or '?')
         return '%s: %s' % (head, text)
     return '%s: %s (%s)' % (head, member['health'], member.get('status'))
-
-
-# -- selection ----------------------------------------------------------------------------------------
-
-
-def parse_min_healthy(value):
-    """``None`` (all), ``(count, False)`` or ``(percent, True)``; InputError for anything else."""
-    if value is None:
-        return None
-    text = str(value).strip()
-    found = MIN_HEALTHY.fullmatch(text)
-    if not found:
-        raise InputError('min_healthy is %r; give a number of members (for example 2) or a percentage of the '
-                         'selected members (for example "50%%").' % (value,))
-    number, percent = int(found.group(1)), bool(found.group(2))
-    if percent and number > 100:
-        raise InputError('min_healthy is %r; a percentage must be from 0%% to 100%%.' % (value,))
-    return number, percent
-
-
-def needed(min_healthy, total):
-    """How many of ``total`` members must be healthy."""
-    if min_healthy is None:
-        return total
-    number, percent = min_healthy
-    return int(math.ceil(total * number / 100.0)) if percent else number
-
-
-def selection_problems(family, params):
-    """What is wrong with the selection options for this family, before any call (a list of sentences)."""
-    reader = family.members
-    problems = []
-    given = [name for name in SELECTION_OPTIONS if params.get(name) not in (None, [], '')]
-    if params.get('pool') and params.get('listener'):
-        problems.append('pool and listener are mutually exclusive: %s members belong to a %s, give only %s.' % (
-            family.name, reader.parent_option, reader.parent_option))
-    wrong = [name for name in given if name not in reader.options and not (
-        name in ('pool', 'listener') and params.get('pool') and params.get('listener'))]
-    if wrong:
-        problems.append('%s cannot select %s members; with api_version %s use %s.' % (
-            ', '.join(wrong), family.name, family.name, ', '.join(reader.options)))
-    wait_for = params.get('wait_for')
-    try:
-        min_healthy = parse_min_healthy(params.get('min_healthy'))
-    except InputError as err:
-        problems.append(str(err))
-    else:
-        if min_healthy is not None and wait_for != HEALTHY:
-            problems.append('min_healthy is %r; it applies only with wait_for: healthy.' % (params['min_healthy'],))
-    return problems
 
 
 # -- reading --------------------------------------------------------------------------------------------
@@ -151,6 +100,10 @@ class Scope:
         self.params = params
         self.parents = {}       # parent id -> its record (pool or listener), for names and monitors
         self.thresholds = None  # parent id -> (delay, down threshold, up threshold), read on the first wait
+        self.balancer = None    # the balancer id the task named (pool families), else None
+        self.pool_given = False  # whether the task named pools (v3: the member list is filtered by them)
+        self.balancers = []     # v2: the balancers whose status trees are read on each poll
+        self.details = {}       # v2: member id -> its record in its pool's member list (names, weights)
 
     def read(self, client):
         """Every selected member, normalised, sorted by parent, address, port and id."""
@@ -259,6 +212,7 @@ class ProjectMembers(PoolMembers):
             status, reason = self._health(raw)
             member = self.record(raw, pool, raw.get('loadbalancer_id') or pool_loadbalancer_id(pool), status, reason)
             member['instance_id'] = raw.get('instance_id') or None
+            member['member_type'] = raw.get('member_type') or None  # instance | ip (the member module shows it)
             member['listeners'] = [dict(listener_id=item.get('listener_id'),
                                         health=POOL_HEALTH.get(item.get('operating_status'), UNKNOWN),
                                         status=item.get('operating_status'), reason=reason_of(item.get('reason')))
@@ -368,161 +322,3 @@ class ListenerMembers:
                                     loadbalancer_id=listener.get('loadbalancer_id'), health=health, status=status,
                                     reason=None))
         return members
-
-
-# -- the entry points ---------------------------------------------------------------------------------------
-
-
-def check_selection(family, params):
-    """InputError naming every problem of the selection options, before any call."""
-    if family.members is None:
-        raise InputError('api_version %s has no backend members to read.' % family.name)
-    problems = selection_problems(family, params)
-    if problems:
-        raise InputError(' '.join(problems))
-
-
-def resolve(client, family, selection):
-    """The members ``selection`` names (the options of SELECTION_OPTIONS), resolved once: a Scope to read."""
-    params = dict((name, selection.get(name)) for name in SELECTION_OPTIONS)
-    params.update((name, selection.get(name)) for name in ('wait_for', 'min_healthy', 'protocol_port', 'unique_pool'))
-    check_selection(family, params)
-    return family.members.resolve(client, family, params)
-
-
-def read_health(client, family, selection):
-    """The selected members with their health: ``(members, summary)``. An unknown balancer, pool or listener
-    fails (InputError); a selection matching no member gives an empty list."""
-    members = resolve(client, family, selection).read(client)
-    return members, summary_of(members)
-
-
-class WaitFailed(InputError):
-    """A wait that ended without what it waited for: the message, and the members and summary as last read."""
-
-    def __init__(self, message, members):
-        super().__init__(message)
-        self.members = members
-        self.summary = summary_of(members)
-
-
-def wait_for_health(client, family, selection, wait_for=HEALTHY, min_healthy=None, wait_timeout=300,
-                    fail_fast=True, scope=None, settling=(), steady=False, seen=None):
-    """Poll the selected members until ``wait_for`` holds; return ``(members, summary)`` as last read.
-
-    ``wait_for`` healthy: at least ``min_healthy`` members (a count, or "N%" of the selected ones; default all)
-    are healthy or unmonitored (no monitor: the balancer sends them traffic). unhealthy: every selected member is
-    unhealthy. Each poll is one list call per balancer (v1: per listener); the pause starts at 1 s and, once the
-    monitors are read (the first time a member is unhealthy: one list call), follows their interval (``delay``)
-    through the shared backoff. With ``fail_fast`` (healthy only), a member that stays unhealthy for its monitor's
-    down threshold (``delay`` x ``max_retries_down``; twice that for the member ids in ``settling``, members just
-    put back from weight 0 that v2 shows OFFLINE until checked again) ends the wait as soon as the others can no
-    longer make up ``min_healthy``. ``scope``: an already resolved Scope (no second lookup of the selection).
-    ``steady`` (member_traffic's settle): a healthy member counts only once every poll for its monitor's up threshold
-    (``delay`` x ``max_retries``) has found it healthy - any other verdict starts its window again - so a backend
-    restarted faster than the down threshold is proven up, not just never marked down. Unmonitored members count
-    at once. The monitors are then read on the first poll, and the polls follow their interval from the start.
-    ``seen``: the selected members as the caller has just read them, taken as the first poll (one list call fewer).
-    Raises WaitFailed (an InputError with the members) naming each member that is not as wanted, with its reason.
-    """
-    if wait_for not in WAIT_STATES:
-        raise InputError('wait_for is %r; it must be one of %s.' % (wait_for, ', '.join(WAIT_STATES)))
-    if wait_for == 'decided':
-        return wait_until_decided(client, family, selection, wait_timeout)
-    if wait_timeout is None or wait_timeout < 0:
-        raise InputError('wait_timeout is %r; it must be a number of seconds, 0 or more.' % (wait_timeout,))
-    if scope is None:
-        scope = resolve(client, family, dict(selection, wait_for=wait_for, min_healthy=min_healthy))
-    minimum = parse_min_healthy(min_healthy)
-    backoff = client.backoff(deadline=wait_timeout, base=1.0, cap=float(DEFAULT_DELAY))
-    first_unhealthy = {}  # member id -> when it was first seen unhealthy (reset when it is not)
-    healthy_since = {}  # steady: member id -> when it was first seen healthy (reset when it is not)
-    outcome = {'seen': seen}
-
-    def probe():
-        members = outcome.pop('seen', None) or scope.read(client)
-        outcome['members'] = members
-        if not members:
-            raise WaitFailed('No member matches the selection (%s): there is nothing to wait for.' % _selection_text(
-                scope.params), members)
-        if wait_for == UNHEALTHY:
-            return True if all(member['health'] == UNHEALTHY for member in members) else None
-        want = needed(minimum, len(members))
-        if want > len(members):
-            raise WaitFailed('min_healthy is %r, but only %d member(s) match the selection.' % (
-                min_healthy, len(members)), members)
-        now = client.clock()
-        serving = [member for member in members if member['health'] in SERVING_HEALTH]
-        if steady:
-            for member in members:
-                if member['health'] != HEALTHY:
-                    healthy_since.pop(member['id'], None)  # unhealthy or checking: the window starts again
-            serving = [member for member in serving if steady_for(member, now)]
-        if len(serving) >= want:
-            return True
-        stuck = []
-        for member in members:
-            if member['health'] != UNHEALTHY:
-                first_unhealthy.pop(member['id'], None)
-                continue
-            since = first_unhealthy.setdefault(member['id'], now)
-            delay, down, _up = timing_of(member)
-            if now - since >= delay * down * (2 if member['id'] in settling else 1):
-                stuck.append(member)
-        if fail_fast and stuck and len(members) - len(stuck) < want:
-            raise WaitFailed('Gave up waiting for %d of %d member(s) to be healthy: %d stayed unhealthy for their '
-                             "monitor's down threshold: %s." % (want, len(members), len(stuck),
-                                                                '; '.join(describe(m) for m in stuck)), members)
-        return None
-
-    def timing_of(member):
-        timing = scope.monitor_timing(client)  # read once, when first needed
-        # Poll at most every monitor interval (the shortest of the parents').
-        backoff.cap = float(min([delay for delay, _down, _up in timing.values()] or [DEFAULT_DELAY]))
-        return timing.get(member.get('pool_id') or member.get('listener_id'), (DEFAULT_DELAY, DEFAULT_DOWN, DEFAULT_UP))
-
-    def steady_for(member, now):
-        """Whether a serving member has been seen healthy for its monitor's whole up threshold."""
-        if member['health'] == UNMONITORED:
-            return True
-        delay, _down, up = timing_of(member)
-        return now - healthy_since.setdefault(member['id'], now) >= delay * up
-
-    if backoff.poll(probe) is None:
-        members = outcome.get('members') or []
-        if wait_for == HEALTHY:
-            wrong = [member for member in members if member['health'] not in SERVING_HEALTH]
-            goal = '%d of %d member(s) to be healthy (%d are)' % (needed(minimum, len(members)), len(members),
-                                                                  len(members) - len(wrong))
-            if steady:
-                goal += " for their monitor's up threshold (delay x max_retries) without a break"
-                wrong = wrong or members
-        else:
-            wrong = [member for member in members if member['health'] != UNHEALTHY]
-            goal = 'all %d member(s) to be unhealthy' % len(members)
-        raise WaitFailed('Timed out after %s s waiting for %s: %s.' % (
-            wait_timeout, goal, '; '.join(describe(m) for m in wrong)), members)
-    members = outcome['members']
-    return members, summary_of(members)
-
-
-def _selection_text(params):
-    return ', '.join('%s %s' % (name, params[name]) for name in SELECTION_OPTIONS if params.get(name)) or 'all members'
-
-
-def wait_until_decided(client, family, selection, wait_timeout=300):
-    """Poll until the health check has decided on every selected member (none is ``checking``): the state to read
-    before judging a pool, for example right after members were added. Returns ``(members, summary)``."""
-    scope = resolve(client, family, selection)
-    backoff = client.backoff(deadline=wait_timeout, base=1.0, cap=float(DEFAULT_DELAY))
-    outcome = {}
-
-    def probe():
-        outcome['members'] = scope.read(client)
-        return None if any(member['health'] == CHECKING for member in outcome['members']) else True
-
-    if backoff.poll(probe) is None:
-        checking = [member for member in outcome.get('members') or [] if member['health'] == CHECKING]
-        raise WaitFailed('Timed out after %s s waiting for the health check to decide on %d member(s): %s.' % (
-            wait_timeout, len(checking), '; '.join(describe(member) for member in checking)), outcome.get('members') or [])
-    return outcome['members'], summary_of(outcome['members'])

@@ -1,8 +1,9 @@
 # -*- coding: utf-8 -*-
 # Copyright: hwcloud.elb contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What every module of the collection does around its own work: the connection options, the client,
-and turning failures into ``fail_json`` (never a traceback) with secrets masked."""
+"""What every module of the collection does around its own work: the connection options, the client, strict
+option types, bounds, and turning failures into ``fail_json`` (never a traceback) with secrets masked. It names
+no module: each module's options and run are in its ``_<x>_module.py``."""
 
 from __future__ import annotations
 
@@ -16,21 +17,15 @@ from ansible.module_utils.common.validation import (
 from ansible_collections.hwcloud.elb.plugins.module_utils._auth import CredentialError
 from ansible_collections.hwcloud.elb.plugins.module_utils._client import REQUESTS_IMPORT_ERROR, ElbClient
 from ansible_collections.hwcloud.elb.plugins.module_utils._connection import CONNECTION_ARGUMENT_SPEC, ConnectionSettings
-from ansible_collections.hwcloud.elb.plugins.module_utils._engine import FailedAfterWrite, Reconciler
+from ansible_collections.hwcloud.elb.plugins.module_utils._engine import FailedAfterWrite
 from ansible_collections.hwcloud.elb.plugins.module_utils._family import InputError
 from ansible_collections.hwcloud.elb.plugins.module_utils._errors import ApiError
 from ansible_collections.hwcloud.elb.plugins.module_utils._fields import CONTROL
 
-MAX_WAIT_TIMEOUT = 3600
 ANSIBLE_CHECK_TYPE_DICT = parameters.DEFAULT_TYPE_VALIDATORS['dict']  # before _strict_type_validation swaps it
-MONITOR_STATE_ARGUMENT_SPEC = dict(
-    state=dict(type='str', choices=['present', 'absent'], default='present'),
-    wait=dict(type='bool', default=True),
-    wait_timeout=dict(type='int', default=300),
-)
-# Options that are whole numbers of a bounded range, wherever a module has them.
-BOUNDS = {'wait_timeout': (0, MAX_WAIT_TIMEOUT), 'max_parallel': (1, 32), 'weight': (1, 100),
-          'drain_timeout': (0, 4000), 'protocol_port': (1, 65535)}
+MAX_WAIT_TIMEOUT = 3600
+# The range of wait_timeout, in every module that waits: a runner's own bounds start from it.
+WAIT_BOUNDS = {'wait_timeout': (0, MAX_WAIT_TIMEOUT)}
 
 
 def _strict_int(value):
@@ -127,17 +122,20 @@ def check_item(item, spec, allowed=None):
     return converted, problems
 
 
-def bound_problems(params, bounds=None):
-    """Options out of their bounds (``bounds``: a module's own, default BOUNDS)."""
+def bound_problems(params, bounds):
+    """Options out of their bounds (``bounds``: option -> (lowest, highest), the module's own)."""
     return ['%s is %r; it must be a whole number from %d to %d.' % ((name, params[name]) + bounds)
-            for name, bounds in (bounds or BOUNDS).items()
+            for name, bounds in bounds.items()
             if params.get(name) is not None and not bounds[0] <= params[name] <= bounds[1]]
 
 
 class ElbModule:
-    """An AnsibleModule with the connection options, a lazily built client and uniform failures."""
+    """An AnsibleModule with the connection options, a lazily built client and uniform failures.
 
-    def __init__(self, argument_spec, bounds=None, **kwargs):
+    ``bounds``: the module's whole-number options of a fixed range, option -> (lowest, highest), declared by its
+    runner next to its options; checked before any call."""
+
+    def __init__(self, argument_spec, bounds=WAIT_BOUNDS, **kwargs):
         spec = dict(CONNECTION_ARGUMENT_SPEC)
         spec.update(argument_spec)
         _strict_type_validation(sorted(name for name, option in argument_spec.items() if option.get('options')),
@@ -178,24 +176,3 @@ class ElbModule:
             self.ansible.fail_json(msg='Unexpected error in hwcloud.elb (please report it): %s: %s' % (
                 type(err).__name__, err), exception=traceback.format_exc())
         self.ansible.exit_json(**result)
-
-
-def monitor_argument_spec(family):
-    """The options of a monitor module: its identity options, state and waiting, then the family's fields."""
-    spec = dict(family.identity_spec)
-    spec.update(MONITOR_STATE_ARGUMENT_SPEC)
-    spec.update((field.name, field.argument_spec()) for field in family.fields)
-    return spec
-
-
-def run_monitor_module(family, **module_kwargs):
-    """The whole of a monitor module's main(): options, reconcile, exit. ``module_kwargs`` go to AnsibleModule."""
-    module = ElbModule(monitor_argument_spec(family), **module_kwargs)
-
-    def reconcile(module):
-        reconciler = Reconciler(family, module.client, module.params, check_mode=module.ansible.check_mode,
-                                diff_mode=module.ansible._diff, warn=module.ansible.warn,
-                                retries=module.settings.api_retries)
-        return reconciler.run()
-
-    module.run(reconcile)

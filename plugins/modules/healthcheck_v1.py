@@ -176,7 +176,7 @@ diff:
 '''
 
 from ansible_collections.hwcloud.elb.plugins.module_utils._family_v1 import FAMILY
-from ansible_collections.hwcloud.elb.plugins.module_utils._module import run_monitor_module
+from ansible_collections.hwcloud.elb.plugins.module_utils._monitor_module import run_monitor_module
 
 
 def main():

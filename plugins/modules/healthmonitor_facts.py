@@ -74,11 +74,11 @@ ansible_facts:
           max_retries: 3
 '''
 
-from ansible_collections.hwcloud.elb.plugins.module_utils._query import run_query_module
+from ansible_collections.hwcloud.elb.plugins.module_utils._monitor_query_module import run_monitor_query_module
 
 
 def main():
-    run_query_module(as_facts=True, supports_check_mode=True)
+    run_monitor_query_module(as_facts=True, supports_check_mode=True)
 
 
 if __name__ == '__main__':

@@ -87,11 +87,11 @@ healthmonitors:
         - id: 2bf8c4f4-4b7f-4d5a-9f4e-6a0c4a3b9e11
 '''
 
-from ansible_collections.hwcloud.elb.plugins.module_utils._query import run_query_module
+from ansible_collections.hwcloud.elb.plugins.module_utils._monitor_query_module import run_monitor_query_module
 
 
 def main():
-    run_query_module(as_facts=False, supports_check_mode=True)
+    run_monitor_query_module(as_facts=False, supports_check_mode=True)
 
 
 if __name__ == '__main__':

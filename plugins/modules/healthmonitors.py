@@ -333,11 +333,11 @@ rendered:
     - healthmonitor: {pool_id: web-pool, type: HTTP, delay: 5, timeout: 3, max_retries: 3}
 '''
 
-from ansible_collections.hwcloud.elb.plugins.module_utils._resource import run_resource_module
+from ansible_collections.hwcloud.elb.plugins.module_utils._monitors_module import run_monitors_module
 
 
 def main():
-    run_resource_module(supports_check_mode=True)
+    run_monitors_module(supports_check_mode=True)
 
 
 if __name__ == '__main__':

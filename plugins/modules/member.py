@@ -13,7 +13,7 @@ description:
   - Registers a backend member in a pool of a dedicated (v3) or shared (v2) Huawei Cloud load balancer and waits
     until the balancer's health check reports it healthy; deregisters it without dropping its requests - weight
     V(0) first, the pool's connection-drain time, then the delete; disables and enables it (C(admin_state_up)).
-  - One member (O(address) and O(protocol_port)) or several (O(members)); on v3 several members are written with
+  - One member (O(address) and O(protocol_port), or on V(v3) O(instance_id)) or several (O(members)); on v3 several members are written with
     the batch endpoints (C(batch-add), C(batch-update), C(batch-delete)), a handful of calls whatever their number.
   - To take a member out of traffic for a while and put it back (a rolling update on the same hosts), use
     M(hwcloud.elb.member_traffic); this module adds and removes members (blue/green, scale-out). See the
@@ -62,13 +62,25 @@ options:
     description:
       - The member's IP address (IPv4 or IPv6). With O(protocol_port), identifies the member in the pool (V(v1) -
         alone identifies the backend of O(listener)).
-      - Required unless O(members) is given.
+      - Required unless O(members) or O(instance_id) is given; O(instance_id) still needs it to create a member.
     type: str
   protocol_port:
     description:
-      - The member's port (1-65535). Required unless O(members) is given. Not used with V(v1) (a classic backend
-        takes its listener's C(backend_port)).
+      - The member's port (1-65535). Required unless O(members) or O(instance_id) is given. Not used with V(v1) (a
+        classic backend takes its listener's C(backend_port)).
     type: int
+  instance_id:
+    description:
+      - V(v3) only - names an instance-type member by the ECS behind it (the member's C(instance_id)), instead of
+        O(address); with O(protocol_port) too when the ECS has members on several ports of O(pool) (refused
+        otherwise, naming the ports).
+      - Enough for O(state=absent), O(state=enabled), O(state=disabled) and to update an existing member; a create
+        still needs O(address) and O(protocol_port) (and O(subnet)) - the service gives a member the instance behind
+        its address. An O(address) given that is not the member's is refused, and so is a member at O(address) and
+        O(protocol_port) that belongs to another instance (or is an IP-type member). Nothing is written then.
+      - With O(state=absent), an instance without a member in the pool means nothing to delete.
+      - Not with O(members) (name each by address and port), V(v2) or V(v1) (V(v1) - O(server_id)).
+    type: str
   name:
     description:
       - With O(state=present), the member's name. Default - the service's (empty) on create, unchanged on update.
@@ -86,9 +98,18 @@ options:
   subnet:
     description:
       - With O(state=present), the subnet of the member's address, used when the member is created (an existing
-        member keeps its subnet) - v3 C(subnet_cidr_id) (the IPv4 subnet id; optional for IP-type members of a
-        balancer that allows backends outside its VPC), v2 C(subnet_id) (required to create a v2 member).
-      - An id; subnet names are not looked up.
+        member keeps its subnet) - v3 C(subnet_cidr_id) (optional for IP-type members of a balancer that allows
+        backends outside its VPC; with it the member is an instance-type one), v2 C(subnet_id) (required to create a
+        v2 member).
+      - The subnet's id or its name. A value shaped like an id (a UUID) is sent as given - the subnet's
+        C(neutron_subnet_id), which both APIs take (the console's "IPv4 subnet ID"; not the VPC subnet's own C(id)).
+        Any other value is a name (★ the rule), looked up when a member is to be created (also in check mode) with
+        one paginated call to the VPC subnet list (C(GET /v1/{project_id}/subnets)) and replaced by that subnet's
+        C(neutron_subnet_id) (V(v3) with an IPv6 address - C(neutron_subnet_id_v6)). A name no subnet has, or that
+        several share (the message names their ids, ranges and VPCs), is refused before any write.
+      - The VPC endpoint is derived from O(elb_endpoint) - its first label C(elb) replaced by C(vpc)
+        (C(https://elb.cn-north-4.myhuaweicloud.com) - C(https://vpc.cn-north-4.myhuaweicloud.com)); an endpoint
+        whose host does not start with C(elb.) (a private endpoint, the emulator) serves the VPC call itself (★).
     type: str
     aliases: [subnet_cidr_id, subnet_id]
   members:
@@ -118,7 +139,7 @@ options:
         description: Whether it is administratively up (O(state=present)).
         type: bool
       subnet:
-        description: The subnet id, used on create (O(state=present)).
+        description: The subnet (id or name, as O(subnet)), used on create (O(state=present)).
         type: str
   state:
     description:
@@ -182,6 +203,16 @@ options:
         M(hwcloud.elb.member_health_info) does.
     type: bool
     default: true
+  diagnose:
+    description:
+      - With O(wait_for=healthy), when the wait for health fails, run the dedicated load balancer's member check (as
+        M(hwcloud.elb.member_check) does) for each member that is not healthy - at most 5, waiting at most 60 s
+        for the checks - and add its plain summary with the fix to the failure message and RV(diagnosis).
+      - V(v3) only - shared (V(v2)) and classic (V(v1)) load balancers have no member check job, so V(true) fails
+        there before any call; it also needs O(wait=true), O(wait_for=healthy) and O(state=present) or
+        O(state=enabled). Off by default - a diagnosis costs a POST and a few GETs per member checked.
+    type: bool
+    default: false
 extends_documentation_fragment:
   - hwcloud.elb.connection
   - hwcloud.elb.attributes
@@ -243,6 +274,30 @@ EXAMPLES = r'''
     state: absent
     min_healthy: 2
 
+- name: Register a host; if it does not become healthy, say why (dedicated load balancers)
+  hwcloud.elb.member:
+    pool: web-pool
+    address: 192.168.0.21
+    protocol_port: 8080
+    subnet: "{{ subnet_id }}"
+    wait_timeout: 120
+    diagnose: true
+
+- name: Register an ECS's member, its subnet given by name (looked up in the VPC subnet list)
+  hwcloud.elb.member:
+    pool: web-pool
+    address: 192.168.0.24
+    protocol_port: 8080
+    subnet: web-subnet
+  register: registered           # registered.members[0].instance_id: the ECS behind the address
+
+- name: Deregister it by the ECS behind it (v3 instance-type members), draining first
+  hwcloud.elb.member:
+    pool: web-pool
+    instance_id: "{{ registered.members[0].instance_id }}"
+    protocol_port: 8080
+    state: absent
+
 - name: Take a member out administratively (kept registered)
   hwcloud.elb.member:
     pool: web-pool
@@ -291,6 +346,14 @@ members:
     pool_name:
       description: The pool's name.
       type: str
+    instance_id:
+      description: V(v3) - the ECS behind an instance-type member; null for an IP-type member and with V(v2).
+      type: str
+      returned: with api_version v3 and v2
+    member_type:
+      description: V(v3) - C(instance) (registered with a subnet, an ECS's member) or C(ip); null with V(v2).
+      type: str
+      returned: with api_version v3 and v2
     loadbalancer_id:
       description: The pool's load balancer.
       type: str
@@ -319,9 +382,24 @@ summary:
   returned: after a wait for health
   type: dict
   sample: {healthy: 1, unhealthy: 0, checking: 0, unmonitored: 0, unknown: 0, total: 1}
+diagnosis:
+  description:
+    - With O(diagnose), when the wait for health fails - the member check of the members that were not healthy
+      (at most 5).
+  returned: when a wait with O(diagnose=true) fails
+  type: dict
+  contains:
+    summary:
+      description: One line per failing check item, with the fix (also at the end of the failure message).
+      type: list
+      elements: str
+    checks:
+      description: One entry per member checked, as M(hwcloud.elb.member_check) returns them in its C(checks).
+      type: list
+      elements: dict
 '''
 
-from ansible_collections.hwcloud.elb.plugins.module_utils._member import run_member_module
+from ansible_collections.hwcloud.elb.plugins.module_utils._member_module import run_member_module
 
 
 def main():

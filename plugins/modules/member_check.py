@@ -188,7 +188,7 @@ checks:
               reason: The security group of backend 127.0.0.5 does not allow TCP 8080 from 100.125.0.0/16.
 '''
 
-from ansible_collections.hwcloud.elb.plugins.module_utils._member_check import run_member_check_module
+from ansible_collections.hwcloud.elb.plugins.module_utils._member_check_module import run_member_check_module
 
 
 def main():

@@ -91,7 +91,7 @@ diagnosis:
       elements: dict
 '''
 
-from ansible_collections.hwcloud.elb.plugins.module_utils._member_health import run_member_health_module
+from ansible_collections.hwcloud.elb.plugins.module_utils._member_health_module import run_member_health_module
 
 
 def main():

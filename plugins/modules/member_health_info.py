@@ -101,6 +101,11 @@ members:
     instance_id:
       description: The ECS instance behind the member (v3 C(instance_id), v1 C(server_id)), when there is one.
       type: str
+    member_type:
+      description: V(v3) - C(instance) (the member of an ECS, registered with a subnet) or C(ip) (an IP address as a
+        backend).
+      type: str
+      returned: with api_version v3
     pool_id:
       description: The member's pool (v3, v2).
       type: str
@@ -159,7 +164,7 @@ diagnosis:
       elements: dict
 '''
 
-from ansible_collections.hwcloud.elb.plugins.module_utils._member_health import run_member_health_module
+from ansible_collections.hwcloud.elb.plugins.module_utils._member_health_module import run_member_health_module
 
 
 def main():

@@ -258,7 +258,7 @@ diagnosis:
       elements: dict
 '''
 
-from ansible_collections.hwcloud.elb.plugins.module_utils._member_traffic import run_member_traffic_module
+from ansible_collections.hwcloud.elb.plugins.module_utils._member_traffic_module import run_member_traffic_module
 
 
 def main():

@@ -13,15 +13,17 @@ import collections
 import json
 import threading
 
-from . import elb_v1, elb_v2, elb_v3
+from . import elb_v1, elb_v2, elb_v3, vpc
 from .common import ApiError, Response, classic_time, iso_z, new_hex_id, new_uuid
 from .seed import V1_LBS, V2_LB, V3_LB, seed_id
 
 MAX_RECORDED = 200000
 CONFIG_DEFAULTS = {"pending_seconds": 0, "rate_limit_per_s": 0, "token_ttl_s": None,
                    # README ★: the seeds require ACTIVE only for updates; creates are refused too unless this is false
-                   "pending_blocks_create": True}
-BOOLEAN_CONFIG = ("pending_blocks_create",)
+                   "pending_blocks_create": True,
+                   # README ★: a member's subnet must be a known subnet's neutron_subnet_id only when this is true
+                   "check_subnets": False}
+BOOLEAN_CONFIG = ("pending_blocks_create", "check_subnets")
 MAX_BULK = 200000
 
 
@@ -317,6 +319,27 @@ def bulk(app, req):
     return Response(200, {"created": len(ids), "ids": ids})
 
 
+def add_subnets(app, req):
+    """``POST /_emulator/subnets`` ``{"project_id"?, "subnets": [{"name", "cidr", "vpc_id"?, "description"?,
+    "availability_zone"?}]}``: add VPC subnets (default project: the first one); answers ``{"subnets": [...]}``."""
+    body = req.json_body()
+    project_id = body.get("project_id") or app.identity.projects[0]["id"]
+    specs = body.get("subnets")
+    if project_id not in app.identity.project_ids:
+        raise _bad("unknown project_id %r" % project_id)
+    if not isinstance(specs, list) or not specs:
+        raise _bad("subnets must be a non-empty list")
+    if len(specs) > MAX_BULK:
+        raise _bad("at most %d subnets per call" % MAX_BULK)
+    problem = next(filter(None, map(vpc.check_spec, specs)), None)
+    if problem:
+        raise _bad(problem)
+    with app.store.lock:
+        made = vpc.store_subnets(app.store.coll("vpc", "subnets"), project_id, specs)
+    app.store.mark_dirty()
+    return Response(200, {"subnets": [{k: v for k, v in rec.items() if k != "_"} for rec in made]})
+
+
 def register(router):
     """Add the admin routes."""
     for method, path, handler in (
@@ -330,6 +353,7 @@ def register(router):
         ("POST", "/_emulator/config", set_config),
         ("POST", "/_emulator/reset", reset),
         ("POST", "/_emulator/bulk", bulk),
+        ("POST", "/_emulator/subnets", add_subnets),
         ("GET", "/_emulator/state", dump_state),
         ("POST", "/_emulator/probe", probe_round),
         ("GET", "/_emulator/data-plane", data_plane),

@@ -21,6 +21,7 @@ FAMILY_V2P = "v2p"        # /v2/{project_id}/elb/... (the SDK's form)
 FAMILY_V2N = "v2n"        # /v2.0/lbaas/... (OpenStack Neutron form)
 FAMILY_V1 = "v1"          # /v1.0/{project_id}/elbaas/...
 FAMILY_IAM = "iam"        # /v3/auth/tokens, /v3/projects
+FAMILY_VPC = "vpc"        # /v1/{project_id}/subnets (the VPC API, vpc.py)
 FAMILY_GATEWAY = "gateway"  # anything else: the API gateway answers
 FAMILY_ADMIN = "admin"    # /_emulator/...
 
@@ -217,6 +218,8 @@ def family_of_path(path):
         return FAMILY_V2P
     if path.startswith("/v1.0/"):
         return FAMILY_V1
+    if path.startswith("/v1/"):
+        return FAMILY_VPC
     return FAMILY_GATEWAY
 
 
@@ -242,6 +245,8 @@ def error_body(family, status, code, message, request_id):
         return {"error": {"code": status, "message": message, "title": reason_phrase(status)}}
     if family == FAMILY_ADMIN:
         return {"error": message}
+    if family == FAMILY_VPC:  # the VPC API's error body (its "Error Codes" page)
+        return {"code": code, "message": message}
     return {"error_msg": message, "error_code": code, "request_id": request_id}
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import ipaddress
 import json
 
-from . import elb_v1, elb_v2, elb_v3
+from . import elb_v1, elb_v2, elb_v3, vpc
 from .common import (ApiError, Response, classic_time, iso_z, lb_status, mark_pending, new_hex_id, new_uuid,
                      require_active, strip_private)
 from .listing import make_filter, v2_page, v3_page
@@ -194,7 +194,9 @@ def build_member(family, project_id, body, member_id, pool, ts):
         "id": member_id, "name": body.get("name") or "", "project_id": project_id, "address": address,
         "protocol_port": port, "weight": weight, "admin_state_up": admin, "subnet_cidr_id": subnet,
         "ip_version": "v%d" % ipaddress.ip_address(address).version,
-        "member_type": "instance" if subnet else "ip", "instance_id": None,
+        # README ★: a member created with a subnet is an ECS's (instance_id from vpc.instance_id_of), else an IP one
+        "member_type": "instance" if subnet else "ip",
+        "instance_id": vpc.instance_id_of(project_id, subnet, address) if subnet else None,
         "availability_zone": body.get("availability_zone") or None,
         "operating_status": INITIAL, "status": [], "reason": None, "created_at": ts, "updated_at": ts, "_": private,
     }
@@ -283,6 +285,7 @@ class PoolMembers:
             pool = self._pool(app, req, pool_id)
             _check_member(body, pool, self.family, create=True)
             self.api.check_body_project(body, req.project_id)
+            vpc.check_member_subnet(app, req.project_id, self.family, body)
             found = _duplicate(app, self.family, pool["id"], body["address"], _port_of(body, pool))
             if found is not None:
                 raise ApiError(409, "ELB.8907", "Member %s with address %s and port %s already exists in pool %s." % (
@@ -371,6 +374,7 @@ class PoolMembers:
             pool = self._pool(app, req, pool_id)
             for item in items:
                 _check_member(item, pool, self.family, create=True)
+                vpc.check_member_subnet(app, req.project_id, self.family, item)
             lb = self.api.pool_lb(app, pool)
             require_active(lb, "member")
             ts = iso_z()

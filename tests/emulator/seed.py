@@ -9,7 +9,7 @@ them (:func:`seed_id`) or find the resources by name.
 
 from __future__ import annotations
 
-from . import elb_v1, elb_v2, elb_v3
+from . import elb_v1, elb_v2, elb_v3, vpc
 from .common import classic_time, iso_z, stable_hex, stable_uuid
 
 V3_LB = "demo-lb"
@@ -22,6 +22,13 @@ V3_POOLS = (
 )
 V2_LB = "shared-lb"
 V2_POOLS = (("shared-http-pool", "HTTP"), ("shared-tcp-pool", "TCP"), ("shared-udp-pool", "UDP"))
+# VPC subnets (README "VPC subnets" ★: loopback ranges, so the prober checks members in them); two share a name.
+VPC_SUBNETS = (
+    {"name": "web-subnet", "cidr": "127.0.0.0/24"},
+    {"name": "app-subnet", "cidr": "127.0.1.0/24"},
+    {"name": "twin-subnet", "cidr": "127.0.2.0/24"},
+    {"name": "twin-subnet", "cidr": "127.0.3.0/24", "vpc": "other-vpc"},
+)
 V1_LBS = (
     ("classic-lb", "External", (
         ("classic-http-listener", "HTTP", 80, "HTTP", 8080),
@@ -41,9 +48,18 @@ def seed_id(project_id, family, kind, name):
     return stable_uuid(project_id, family, kind, name)
 
 
+def seed_subnet(project_id, name, vpc_name="demo-vpc"):
+    """The ``neutron_subnet_id`` of a seeded subnet (the id a member's subnet_cidr_id / subnet_id takes)."""
+    (spec,) = [s for s in VPC_SUBNETS if s["name"] == name and s.get("vpc", "demo-vpc") == vpc_name]
+    return vpc.subnet_ids(project_id, seed_id(project_id, "vpc", "vpc", vpc_name), name, spec["cidr"])[2]
+
+
 def seed_project(data, project_id):
     """Add the seed topology of one project to the state ``data``."""
     ts = iso_z()
+    vpc.store_subnets(data["vpc"]["subnets"], project_id, [
+        dict(name=spec["name"], cidr=spec["cidr"], vpc_id=seed_id(project_id, "vpc", "vpc", spec.get("vpc", "demo-vpc")))
+        for spec in VPC_SUBNETS])
     # v3 (dedicated)
     lb_id = seed_id(project_id, "v3", "loadbalancer", V3_LB)
     lb = elb_v3.API.build_loadbalancer(project_id, {"name": V3_LB, "description": "seeded by the emulator"}, lb_id, ts)

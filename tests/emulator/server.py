@@ -22,7 +22,7 @@ import traceback
 from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from . import admin, auth, elb_v1, elb_v2, elb_v3, member_check, members
+from . import admin, auth, elb_v1, elb_v2, elb_v3, member_check, members, vpc
 from .dataplane import DataPlane
 from .common import (FAMILY_ADMIN, JSON_CONTENT_TYPE, ApiError, Request, error_response, family_of_path,
                      new_request_id, request_id_headers)
@@ -90,6 +90,7 @@ class Emulator:
         elb_v1.register(self.router)
         members.register(self.router)
         member_check.register(self.router)
+        vpc.register(self.router)
         self.member_checks = member_check.Jobs()  # the v3 member check jobs, in memory only
         # Health checks of the members on loopback (prober.py); started by main(), stopped by close().
         self.prober = Prober(partial(members.probe_targets, self))

@@ -7,7 +7,8 @@ Layout (also the ``--state`` file's JSON)::
     {"format": ..., "seed": true, "seeded_projects": [...], "secret": "<hex>",
      "v3": {"loadbalancers": {id: record}, "listeners": {}, "pools": {}, "healthmonitors": {}},
      "v2": {... same ...},
-     "v1": {"loadbalancers": {}, "listeners": {}, "healthchecks": {}, "jobs": {}}}
+     "v1": {"loadbalancers": {}, "listeners": {}, "healthchecks": {}, "jobs": {}},
+     "vpc": {"subnets": {}}}
 
 Each collection is an insertion-ordered dict, so listing is in creation order.
 A record is the resource as the API shows it plus a private ``"_"`` dict
@@ -33,6 +34,7 @@ COLLECTIONS = {
     "v3": ("loadbalancers", "listeners", "pools", "healthmonitors", "members"),
     "v2": ("loadbalancers", "listeners", "pools", "healthmonitors", "members"),
     "v1": ("loadbalancers", "listeners", "healthchecks", "jobs", "members"),
+    "vpc": ("subnets",),  # the VPC API's subnets that members name (vpc.py)
 }
 
 

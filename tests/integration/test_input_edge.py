@@ -148,8 +148,8 @@ def role_cases():
     for kind in ('http', 'tcp'):
         for api_version, family in sorted(FAMILIES.items()):
             role = family.role
-            keys = [role['identity']] + list(role['narrowing']) + ['profile', 'state'] + [
-                key for key in KIND_KEYS[kind] if key not in role['lacks']]
+            keys = [role.identity] + list(role.narrowing) + ['profile', 'state'] + [
+                key for key in KIND_KEYS[kind] if key not in role.lacks]
             for key in keys:
                 values = BAD['int'] if key in INT_KEYS else CONTROL + NOT_SCALAR + [True]
                 for value in values:

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import pytest
 
+from emulator.seed import seed_subnet
 from emulator.tests.backends import backends_fixture  # noqa: F401  pylint: disable=unused-import
 
+from .conftest import PROJECT_ID
 from .test_member_health import V1, V2, V3, manual, pool_member, pool_monitor, probe
 
 # run_task runs the module in-process here but where a call says end_to_end (conftest.run_task, issue 28).
@@ -199,9 +201,9 @@ def test_v2_register_disable_enable_deregister(elb, run_task, backends):
     elb.reset_stats()
     no_subnet = run_task('member', task, expect_failure=True)
     assert 'needs subnet' in no_subnet['msg'] and elb.writes() == []
-    made = run_task('member', dict(task, subnet='subnet-1', weight=5, wait_timeout=60))
+    made = run_task('member', dict(task, subnet='web-subnet', weight=5, wait_timeout=60))  # a name (issue 29)
     assert made['changed'] and made['members'][0]['health'] == 'healthy'
-    assert pool_members(elb, V2, pool['id'])[backend.port]['subnet_id'] == 'subnet-1'
+    assert pool_members(elb, V2, pool['id'])[backend.port]['subnet_id'] == seed_subnet(PROJECT_ID, 'web-subnet')
     elb.reset_stats()
     assert not run_task('member', dict(task, weight=5))['changed'] and elb.writes() == []
     assert run_task('member', dict(task, state='disabled', drain_timeout=0))['changed']
@@ -216,7 +218,7 @@ def test_v2_members_list_writes_one_call_per_member(elb, run_task, backends):
     pool = elb.pool('shared-http-pool', 'v2')
     items = [dict(address='127.0.0.1', protocol_port=backends.http(200).port) for _index in range(2)]
     elb.reset_stats()
-    made = run_task('member', dict(api_version='v2', pool='shared-http-pool', members=items, subnet='subnet-1'))
+    made = run_task('member', dict(api_version='v2', pool='shared-http-pool', members=items, subnet='web-subnet'))
     assert made['changed'] and [m for m, _p in writes(elb)] == ['POST', 'POST']
     assert len(pool_members(elb, V2, pool['id'])) == 2
 

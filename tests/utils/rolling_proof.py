@@ -40,7 +40,7 @@ CONNECTION_ENV = {'HW_ACCESS_KEY': 'AKEXAMPLE0000000000', 'HW_SECRET_KEY': 'SKEX
 PASSWORD_AUTH = {'auth': {'identity': {'methods': ['password'], 'password': {'user': {
     'domain': {'name': 'demo'}, 'name': 'demo', 'password': 'demo-password'}}},
     'scope': {'project': {'id': PROJECT_ID}}}}
-SUBNET = 'subnet-web'  # a v2 balancer's and member's subnet (the emulator keeps it, nothing more)
+SUBNET = 'web-subnet'  # the emulator's seeded subnet: a name the member module looks up; raw v2 calls keep it as is
 BASES = {'v3': '/v3/%s/elb' % PROJECT_ID, 'v2': '/v2/%s/elb' % PROJECT_ID}
 HOSTS = ('web1', 'web2', 'web3')
 WEIGHTS = {'web1': 5, 'web2': 3, 'web3': 2}  # unequal, so a restore to the wrong weight shows

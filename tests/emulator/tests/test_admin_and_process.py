@@ -77,7 +77,8 @@ def test_reset_restores_seed_and_clears_everything(api):
     assert api.admin("GET", "faults").json()["rules"] == []
     assert api.admin("GET", "config").json() == {
         "pending_seconds": 0, "rate_limit_per_s": 0, "token_ttl_s": None, "pending_blocks_create": True,
-        "probe_time_scale": 1.0, "probe_background": True, "blocked_health_checks": [], "data_plane": False}
+        "probe_time_scale": 1.0, "probe_background": True, "blocked_health_checks": [], "data_plane": False,
+        "check_subnets": False}
     assert api.admin("GET", "stats").json()["total"] == 1
     assert api.admin("POST", "reset", {"seed": False}).json()["seed"] is False
     assert api.signed("GET", "/v3/%s/elb/pools" % P1).json()["pools"] == []

@@ -168,7 +168,7 @@ except ImportError:
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.parameters import remove_values
 
-from ansible_collections.hwcloud.elb.plugins.module_utils import _members
+from ansible_collections.hwcloud.elb.plugins.module_utils import _member_selection, _members
 from ansible_collections.hwcloud.elb.plugins.module_utils._auth import CredentialError
 from ansible_collections.hwcloud.elb.plugins.module_utils._backoff import Backoff
 from ansible_collections.hwcloud.elb.plugins.module_utils._client import REQUESTS_IMPORT_ERROR, ElbClient
@@ -176,7 +176,7 @@ from ansible_collections.hwcloud.elb.plugins.module_utils._connection import CON
 from ansible_collections.hwcloud.elb.plugins.module_utils._errors import ApiError
 from ansible_collections.hwcloud.elb.plugins.module_utils._families import FAMILIES
 from ansible_collections.hwcloud.elb.plugins.module_utils._family import InputError
-from ansible_collections.hwcloud.elb.plugins.module_utils._member_health import member_argument_spec
+from ansible_collections.hwcloud.elb.plugins.module_utils._member_health_module import member_argument_spec
 from ansible_collections.hwcloud.elb.plugins.module_utils._module import _strict_type_validation
 
 NAME = 'hwcloud.elb.member_health'
@@ -187,7 +187,7 @@ AUTH_STATUSES = (401, 403)
 CHANGES, ALL = 'changes', 'all'
 # member_health_info's selection; its wait options make no sense for a source that never ends.
 SELECTION_SPEC = dict((name, option) for name, option in member_argument_spec().items()
-                      if name == 'api_version' or name in _members.SELECTION_OPTIONS)
+                      if name == 'api_version' or name in _member_selection.SELECTION_OPTIONS)
 SOURCE_SPEC = dict(
     interval=dict(type='float'),
     min_interval=dict(type='float', default=DEFAULT_MIN_INTERVAL),
@@ -221,7 +221,7 @@ def parse_arguments(args):
     params = result.validated_parameters
     if not problems:
         problems += ConnectionSettings(params).problems()
-        problems += _members.selection_problems(FAMILIES[params['api_version']], params)
+        problems += _member_selection.selection_problems(FAMILIES[params['api_version']], params)
         problems += interval_problems(params)
     if problems:
         # A type error may quote the value it could not convert: mask every secret given.
@@ -263,7 +263,7 @@ class MemberHealthSource:
     def __init__(self, params):
         self.params = params
         self.family = FAMILIES[params['api_version']]
-        self.selection = dict((name, params.get(name)) for name in _members.SELECTION_OPTIONS)
+        self.selection = dict((name, params.get(name)) for name in _member_selection.SELECTION_OPTIONS)
         self.settings = ConnectionSettings(params)
         self.stopping = threading.Event()
         self.client = self._new_client()
@@ -317,7 +317,7 @@ class MemberHealthSource:
         return None  # not reached: the second attempt returns or raises
 
     def _resolve(self):
-        self.scope = _members.resolve(self.client, self.family, self.selection)
+        self.scope = _member_selection.resolve(self.client, self.family, self.selection)
         if self.interval is None:
             delays = [delay for delay, _down in self.scope.monitor_timing(self.client).values()]
             self.interval = max(min(delays or [_members.DEFAULT_DELAY]), self.params['min_interval'])

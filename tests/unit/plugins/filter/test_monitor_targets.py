@@ -16,7 +16,7 @@ from ansible_collections.hwcloud.elb.plugins.filter.monitor_targets import Filte
 from ansible_collections.hwcloud.elb.plugins.module_utils import _family_v1, _family_v2, _family_v3
 from ansible_collections.hwcloud.elb.plugins.module_utils._families import FAMILIES as REGISTRY
 from ansible_collections.hwcloud.elb.plugins.module_utils._profiles import KIND_KEYS, PROFILES
-from ansible_collections.hwcloud.elb.plugins.module_utils._resource import config_item_spec
+from ansible_collections.hwcloud.elb.plugins.module_utils._monitors_module import config_item_spec
 
 FAMILIES = dict((name, family.role) for name, family in REGISTRY.items())
 
@@ -217,7 +217,7 @@ def test_no_targets_resolve_to_nothing():
 def test_every_option_the_filter_sends_is_one_the_family_declares():
     declared = {'v3': _family_v3.FAMILY.by_name, 'v2': _family_v2.FAMILY.by_name, 'v1': _family_v1.FAMILY.by_name}
     for api_version, family in FAMILIES.items():
-        assert set(family['options'].values()) <= set(declared[api_version]), api_version
+        assert set(family.options.values()) <= set(declared[api_version]), api_version
 
 
 def _role_tasks(role):
@@ -252,8 +252,8 @@ def test_each_family_task_file_passes_every_option_the_filter_can_send(api_versi
     targets of that state without the state key."""
     family = FAMILIES[api_version]
     merged, deleted = _family_tasks(api_version)
-    wanted = {family['identity']} | set(family['narrowing']) | {family['options']['type']}
-    wanted |= {family['options'][key] for key in KIND_KEYS['http'] + KIND_KEYS['tcp'] if key not in family['lacks']}
+    wanted = {family.identity} | set(family.narrowing) | {family.options['type']}
+    wanted |= {family.options[key] for key in KIND_KEYS['http'] + KIND_KEYS['tcp'] if key not in family.lacks}
     assert wanted <= set(config_item_spec())
     for task, state, var in ((merged, 'merged', 'http_monitor_present'), (deleted, 'deleted', 'http_monitor_absent')):
         args = task['hwcloud.elb.healthmonitors']

@@ -73,3 +73,24 @@ def test_a_balancer_busy_past_wait_timeout_fails_naming_wait_timeout():
         writes(client, wait_timeout=20).write('PUT', '/x', {}, POOL)
     assert 'busy (PENDING) for all of wait_timeout (20 s)' in str(failure.value)
     assert client.now == pytest.approx(20)
+
+
+def test_wrote_says_whether_a_write_went_through():
+    client = Client([conflict('quota exceeded'), {'member': {}}], ['ACTIVE'])
+    component = writes(client)
+    with pytest.raises(ApiError):
+        component.write('PUT', '/x', {}, POOL)
+    assert component.wrote is False
+    component.write('PUT', '/x', {}, POOL)
+    assert component.wrote is True
+
+
+def test_a_409_on_an_active_balancer_right_after_our_own_write_is_tried_again_own_write_retries_times():
+    """Several writes in a row: the PENDING window of our own write may close between its 409 and the read."""
+    client = Client([{'member': {}}] + [conflict('quota exceeded')] * 3 + [{'member': {}}], ['ACTIVE'] * 3)
+    component = BalancerWrites(FAMILIES['v3'], client, wait_timeout=300, own_write_retries=2)
+    component.write('PUT', '/x', {}, POOL)
+    with pytest.raises(ApiError) as failure:
+        component.write('PUT', '/x', {}, POOL)
+    assert 'real conflict' in str(failure.value)
+    assert client.calls == ['PUT'] + ['PUT', 'GET'] * 3  # the first 409 and two tries again, each read ACTIVE

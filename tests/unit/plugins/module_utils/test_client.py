@@ -239,3 +239,14 @@ def test_ca_path_is_the_trust_store_only_while_verifying(tmp_path):
     assert make_client([], ca_path=str(bundle))[0].verify == str(bundle)
     assert make_client([], ca_path=str(bundle), validate_certs=False)[0].verify is False
     assert make_client([])[0].verify is True
+
+
+def test_the_connection_pool_grows_to_the_workers_only_beyond_the_default():
+    client, _sleeps = make_client([])
+    client.session = requests.Session()
+    default = client.session.get_adapter('https://elb.example.com')
+    client.widen_connection_pool(_client.POOLED_CONNECTIONS)
+    assert client.session.get_adapter('https://elb.example.com') is default
+    client.widen_connection_pool(16)
+    for url in ('http://elb.example.com', 'https://elb.example.com'):
+        assert client.session.get_adapter(url)._pool_maxsize == 16

@@ -214,3 +214,11 @@ def test_a_partial_update_of_a_grpc_monitor_takes_the_range_of_the_type_it_holds
     with pytest.raises(InputError) as info:
         run(api, dict(pool='web', type='HTTP'))
     assert "keeps expected_codes '0-5'" in str(info.value)
+
+
+def test_delete_in_check_mode_reports_the_change_and_writes_nothing():
+    api = FakeV3()
+    run(api, HTTP)
+    api.calls.clear()
+    result = run(api, dict(pool='web', state='absent'), check_mode=True, diff_mode=True)
+    assert result['changed'] and result['diff']['after'] == {} and api.writes() == [] and len(api.monitors) == 1

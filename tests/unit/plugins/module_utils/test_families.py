@@ -13,19 +13,20 @@ import subprocess
 import pytest
 
 from ansible_collections.hwcloud.elb.plugins.filter.monitor_targets import monitor_targets
-from ansible_collections.hwcloud.elb.plugins.module_utils import _families, _query
-from ansible_collections.hwcloud.elb.plugins.module_utils._family import (
-    HEX32, POOL_ROLE_OPTIONS, Family, LoadBalancer, Parent, pool_loadbalancer_id)
+from ansible_collections.hwcloud.elb.plugins.module_utils import _families, _monitor_query_module
+from ansible_collections.hwcloud.elb.plugins.module_utils._family import HEX32, Family, Role, pool_loadbalancer_id
 from ansible_collections.hwcloud.elb.plugins.module_utils._fields import Field
-from ansible_collections.hwcloud.elb.plugins.module_utils._module import monitor_argument_spec
+from ansible_collections.hwcloud.elb.plugins.module_utils._lookup import LoadBalancer, Parent
+from ansible_collections.hwcloud.elb.plugins.module_utils._monitor_module import monitor_argument_spec
+from ansible_collections.hwcloud.elb.plugins.module_utils._pool_family import POOL_ROLE_OPTIONS
 
 
-def throwaway_family():
+def throwaway_family(**changed):
     """A fourth family, declared here only: pools of a made-up v9 API with a field nobody else has."""
-    return Family(
+    declared = dict(
         name='v9', module='hwcloud.elb.healthmonitor_v9',
         identity_spec=dict(pool=dict(type='str', required=True)),
-        result_key='healthmonitor', path='/v9/{project_id}/monitors', wrapper='monitor',
+        result_key='healthmonitor', path='/v9/{project_id}/monitors', wrapper='monitor', list_key='monitors',
         fields=[Field('type', 'enum', choices=('TCP', 'HTTP')), Field('delay', 'int', minimum=1, maximum=9),
                 Field('timeout', 'int', minimum=1, maximum=9), Field('max_retries', 'int', minimum=1, maximum=3),
                 Field('max_retries_down', 'int', minimum=1, maximum=3), Field('monitor_port', 'int', minimum=1, maximum=9),
@@ -36,9 +37,10 @@ def throwaway_family():
                       loadbalancer_id=pool_loadbalancer_id),
         loadbalancer=LoadBalancer('/v9/{project_id}/balancers', 'balancer'),
         record=lambda pool_id: dict(id=None, pool_id=pool_id),
-        role=dict(label='made-up (v9)', options=POOL_ROLE_OPTIONS, lacks=('domain', 'expected_codes', 'method'),
-                  defaults_not_sent=()),
+        role=Role(label='made-up (v9)', options=POOL_ROLE_OPTIONS, lacks=('domain', 'expected_codes', 'method')),
         query_filters=('id', 'jitter', 'pool'))
+    declared.update(changed)
+    return Family(**declared)
 
 
 @pytest.fixture
@@ -49,14 +51,14 @@ def fourth_family(monkeypatch):
 
 
 def test_a_fourth_family_is_taken_by_the_query_the_roles_filter_and_the_argument_specs(fourth_family):
-    spec = _query.query_argument_spec()
+    spec = _monitor_query_module.query_argument_spec()
     assert 'v9' in spec['api_version']['choices'] and spec['jitter'] == dict(type='list', elements='str')
     params = dict((name, None) for name in spec)
-    _query.check_filters(dict(params, api_version='v9', jitter=['3'], pool='p'))
-    with pytest.raises(_query.InputError, match='jitter is 7; it must be a whole number from 0 to 5'):
-        _query.check_filters(dict(params, api_version='v9', jitter=['7']))
-    with pytest.raises(_query.InputError, match='name cannot filter v9 health checks'):
-        _query.check_filters(dict(params, api_version='v9', name=['x']))
+    _monitor_query_module.check_filters(dict(params, api_version='v9', jitter=['3'], pool='p'))
+    with pytest.raises(_monitor_query_module.InputError, match='jitter is 7; it must be a whole number from 0 to 5'):
+        _monitor_query_module.check_filters(dict(params, api_version='v9', jitter=['7']))
+    with pytest.raises(_monitor_query_module.InputError, match='name cannot filter v9 health checks'):
+        _monitor_query_module.check_filters(dict(params, api_version='v9', name=['x']))
 
     resolved = monitor_targets([{'pool': 'web', 'path': '/h'}], 'http', api_version='v9')
     assert resolved == [dict(pool='web', state='present', type='HTTP', delay=5, timeout=3, max_retries=3,
@@ -71,10 +73,17 @@ def test_a_fourth_family_is_taken_by_the_query_the_roles_filter_and_the_argument
 
 def test_the_registry_is_the_only_list_of_families():
     assert sorted(_families.FAMILIES) == ['v1', 'v2', 'v3']
-    assert _query.query_argument_spec()['api_version']['choices'] == ['v1', 'v2', 'v3']
+    assert _monitor_query_module.query_argument_spec()['api_version']['choices'] == ['v1', 'v2', 'v3']
     for name, family in _families.FAMILIES.items():
-        assert family.name == name and family.role['module'] == family.module
+        assert family.name == name and family.role.module == family.module
         assert family.parent.option in family.identity_spec
+        assert family.listed == (family.query is None) and bool(family.list_key) == family.listed
+
+
+def test_a_family_with_a_list_call_must_say_its_list_key():
+    with pytest.raises(ValueError, match='v9 has a list call: declare its list_key'):
+        throwaway_family(list_key=None)
+    assert not throwaway_family(list_key=None, query=lambda client, family, params: []).listed
 
 
 # -- declarations and documentation cannot drift ---------------------------------------------------------------

@@ -1,59 +1,19 @@
 # Copyright: hwcloud.elb contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""member_traffic without a service: what is refused before any call, which weight a restore writes, how long
-a drain waits (on a fake clock), and the port filter added to the member selection."""
+"""member_traffic's work without a service: which weight a restore writes, how long a drain waits (on a fake
+clock), min_healthy between independent runs, and settle."""
 
 from __future__ import annotations
 
 import pytest
 
-from ansible_collections.hwcloud.elb.plugins.module_utils import _member_traffic, _members
+from ansible_collections.hwcloud.elb.plugins.module_utils import _member_traffic
 from ansible_collections.hwcloud.elb.plugins.module_utils._families import FAMILIES
+from ansible_collections.hwcloud.elb.plugins.module_utils._family import InputError
 
 from .fake_client import FakeClient
-
-
-def params(**given):
-    values = dict((name, None) for name in _member_traffic.argument_spec())
-    values.update(api_version='v3', wait=True, wait_timeout=300, fail_fast=True)
-    values.update(given)
-    return values
-
-
-def problems(**given):
-    values = params(**given)
-    return ' '.join(_member_traffic.input_problems(FAMILIES[values['api_version']], values))
-
-
-def test_classic_is_refused_with_the_reason():
-    text = problems(api_version='v1', loadbalancer='lb', address='10.0.0.1', state='drained')
-    assert 'classic load balancers cannot drain a backend' in text and 'no weight' in text
-
-
-@pytest.mark.parametrize('given, expected', [
-    (dict(pool='web', state='drained'), 'Name the member'),
-    (dict(address='10.0.0.1', state='drained'), 'Give pool or loadbalancer'),
-    (dict(pool='web', address='10.0.0.1', state='drained', weight=3), 'weight applies only with state: serving'),
-    (dict(pool='web', address='10.0.0.1', state='serving', min_healthy='1'), 'min_healthy applies only with state: drained'),
-    (dict(pool='web', address='10.0.0.1', state='serving', drain_timeout=5), 'drain_timeout applies only'),
-    (dict(pool='web', address='10.0.0.1', state='drained', min_healthy='most'), 'min_healthy is'),
-    (dict(pool='web', address='10.0.0.1', state='serving', weights={'m1': 101}), 'weights[m1] is 101'),
-    (dict(pool='web', address='10.0.0.1', state='serving', weights={'m1': 'ten'}), "weights[m1] is 'ten'"),
-    (dict(pool='web', address='10.0.0.1', state='serving', weight=0), 'weight is 0'),
-    (dict(pool='web', address='10.0.0.1', state='serving', batch=['10.0.0.2']), 'batch applies only'),
-    (dict(pool='web', address='10.0.0.1', state='serving', weights={'m1': True}), 'weights[m1] is True'),
-    (dict(api_version='v2', pool='web', instance_id='i-1', state='drained'), 'instance_id cannot select v2'),
-])
-def test_wrong_combinations_are_refused_before_any_call(given, expected):
-    assert expected in problems(**given)
-
-
-def test_a_valid_task_has_no_problem():
-    assert problems(loadbalancer='lb', address='10.0.0.1', protocol_port=80, state='drained', min_healthy='50%') == ''
-    assert problems(pool='web', member='m1', state='serving', weights={'m1': 7}) == ''
-    # A saved weight of 0 (a member deliberately out) and a weight given as a string, as O(weight) takes it.
-    assert problems(pool='web', member='m1', state='serving', weights={'m1': 0, 'web': '10'}) == ''
-    assert problems(pool='web', address='10.0.0.1', state='drained', batch=['10.0.0.2', '10.0.0.3:80']) == ''
+from .test_member_task import member
+from .test_member_traffic_module import params
 
 
 def traffic(**given):
@@ -97,41 +57,6 @@ def test_a_drain_waits_the_longest_enabled_connection_drain_or_drain_timeout(dra
     assert task.client.now == pytest.approx(waited)
 
 
-def test_the_port_narrows_the_selection_to_one_of_the_members_on_an_address():
-    scope = _members.Scope(None, FAMILIES['v3'], dict(address=['10.0.0.1'], protocol_port=80))
-    assert scope._selected(dict(address='10.0.0.1', protocol_port=80))  # pylint: disable=protected-access
-    assert not scope._selected(dict(address='10.0.0.1', protocol_port=81))  # pylint: disable=protected-access
-
-
-def member(ident, pool='p1', weight=5, health='healthy', address='10.0.0.1', port=80):
-    return dict(id=ident, pool_id=pool, pool_name='pool-' + pool, weight=weight, health=health, address=address,
-                protocol_port=port)
-
-
-@pytest.mark.parametrize('min_healthy', ['1', '1%', '50%', '100%'])
-def test_a_percentage_or_a_count_protects_the_last_member(min_healthy):
-    """Issue 26 item 5: a percentage is of the whole pool, so it never rounds the last member away."""
-    only = member('a')
-    short = _member_traffic.shortfalls([only], [only], _members.parse_min_healthy(min_healthy), ['p1'])
-    assert [(s['pool'], s['members'], s['serving'], s['needed'], s['room']) for s in short] == [
-        ('pool-p1', 1, 0, 1, 0)]
-
-
-@pytest.mark.parametrize('min_healthy, leaving, refused', [
-    ('1', 'a', False), ('1', 'ab', True), ('50%', 'a', False), ('100%', 'a', True), ('0', 'ab', False)])
-def test_what_a_batch_may_drain(min_healthy, leaving, refused):
-    pool = [member('a'), member('b')]
-    going = [m for m in pool if m['id'] in leaving]
-    assert bool(_member_traffic.shortfalls(pool, going, _members.parse_min_healthy(min_healthy), ['p1'])) is refused
-
-
-def test_unmonitored_members_count_as_serving_and_drained_or_unhealthy_ones_do_not():
-    pool = [member('a'), member('b', health='unmonitored'), member('c', weight=0), member('d', health='unhealthy')]
-    short = _member_traffic.shortfalls(pool, pool[:1], (2, False), ['p1'])
-    assert [(s['serving'], s['needed'], s['room']) for s in short] == [(1, 2, 0)]
-    assert not _member_traffic.shortfalls(pool, pool[:1], (1, False), ['p1'])
-
-
 def test_the_batch_names_members_by_address_or_address_and_port():
     one = member('a', address='10.0.0.1', port=80)
     assert _member_traffic.in_batch(one, {'10.0.0.1'}) and _member_traffic.in_batch(one, {'10.0.0.1:80'})
@@ -140,7 +65,7 @@ def test_the_batch_names_members_by_address_or_address_and_port():
 
 def test_a_key_of_weights_that_names_nothing_selected_is_refused_naming_it():
     task, _warnings = traffic(state='serving', weights={'web-pol': 10, 'm1': 3})
-    with pytest.raises(_members.InputError) as failure:
+    with pytest.raises(InputError) as failure:
         task.check_weight_keys([MEMBER])
     assert "'web-pol'" in str(failure.value) and 'member m1 in pool web (p1)' in str(failure.value)
     task, _warnings = traffic(state='serving', weights={'web': 10, 'p1': 3, 'm1': 2})
@@ -271,10 +196,3 @@ def test_settle_writes_at_once_on_shared_balancers_and_for_unmonitored_members(a
     task, scope = restore(lambda now: health, api_version=api_version, settle=True)
     task.run()
     assert task.written == [(0, [('m1', 5)])] and len(scope.reads) == 1
-
-
-def test_settle_is_refused_where_it_cannot_apply():
-    assert 'settle applies only with state: serving and wait: true' in problems(
-        pool='web', address='10.0.0.1', state='drained', settle=True)
-    assert 'settle applies only' in problems(pool='web', address='10.0.0.1', state='serving', wait=False, settle=True)
-    assert problems(pool='web', address='10.0.0.1', state='serving', settle=True) == ''

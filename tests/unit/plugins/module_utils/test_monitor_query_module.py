@@ -1,29 +1,29 @@
 # Copyright: hwcloud.elb contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Which filters each API version takes, and how they are sent."""
+"""healthmonitor_info's options: which filters each API version takes, and how they are sent."""
 
 from __future__ import annotations
 
 import pytest
 
-from ansible_collections.hwcloud.elb.plugins.module_utils import _query
+from ansible_collections.hwcloud.elb.plugins.module_utils import _monitor_query_module
 from ansible_collections.hwcloud.elb.plugins.module_utils._family import InputError
 
 
 def params(**given):
-    base = dict((name, None) for name in _query.query_argument_spec())
+    base = dict((name, None) for name in _monitor_query_module.query_argument_spec())
     base['api_version'] = 'v3'
     base.update(given)
     return base
 
 
 def test_enum_filters_are_sent_upper_case_and_empty_lists_left_out():
-    assert _query._given(params(type=['http', 'Tcp'], http_method=['get'], name=[])) == {
+    assert _monitor_query_module.given_filters(params(type=['http', 'Tcp'], http_method=['get'], name=[])) == {
         'type': ['HTTP', 'TCP'], 'http_method': ['GET']}
 
 
 def test_false_is_a_filter():
-    assert _query._given(params(admin_state_up=False)) == {'admin_state_up': False}
+    assert _monitor_query_module.given_filters(params(admin_state_up=False)) == {'admin_state_up': False}
 
 
 @pytest.mark.parametrize('given, message', [
@@ -38,11 +38,14 @@ def test_false_is_a_filter():
 ])
 def test_filters_a_version_does_not_take(given, message):
     with pytest.raises(InputError, match=message.replace('[', r'\[').replace(']', r'\]')):
-        _query.check_filters(params(**given))
+        _monitor_query_module.check_filters(params(**given))
 
 
 @pytest.mark.parametrize('given', [dict(api_version='v3', type=['TCP', 'http'], pool='p', timeout=3),
                                    dict(api_version='v2', name=['one'], pool='p'),
                                    dict(api_version='v1', listener='l', loadbalancer='b', id=['0123456789abcdef0123456789abcdef'])])
 def test_filters_each_version_takes(given):
-    _query.check_filters(params(**given))
+    family, filters = _monitor_query_module.check_filters(params(**given))
+    assert family.name == given['api_version']
+    # The parents become id filters by look-up (_query.py); the rest go to the list call as given.
+    assert set(filters) == set(given) - {'api_version', 'pool', 'listener', 'loadbalancer'}

@@ -12,9 +12,10 @@ from ansible_collections.hwcloud.elb.plugins.module_utils._engine import FailedA
 from ansible_collections.hwcloud.elb.plugins.module_utils._errors import ApiError
 from ansible_collections.hwcloud.elb.plugins.module_utils._families import FAMILIES
 from ansible_collections.hwcloud.elb.plugins.module_utils._family import InputError
-from ansible_collections.hwcloud.elb.plugins.module_utils._resource import ResourceRun, config_item_spec
+from ansible_collections.hwcloud.elb.plugins.module_utils._monitors_module import MonitorsRun, argument_spec, config_item_spec
 
-from .fake_elb import FakeV3
+from .fake_elb import LB, FakeV3
+from .fake_elb_v1 import FakeV1
 
 TCP = dict(type='TCP', delay=5, timeout=3, max_retries=3)
 
@@ -32,6 +33,8 @@ class FakeSet(FakeV3):
 
     def paginate(self, path, key, query=None, limit=None):
         self.calls.append(('GET', path))
+        if key == 'loadbalancers':
+            return [{'id': LB, 'name': 'lb'}]
         if key == 'pools':
             return [copy.deepcopy(p) for p in self.pools.values()]
         return [copy.deepcopy(m) for m in self.monitors.values()]
@@ -54,7 +57,7 @@ def params(state='merged', config=(), **extra):
 
 def run(api, state='merged', config=(), check_mode=False, **extra):
     warnings = []
-    result = ResourceRun(api, params(state, config, **extra), check_mode=check_mode, warn=warnings.append).run()
+    result = MonitorsRun(api, params(state, config, **extra), check_mode=check_mode, warn=warnings.append).run()
     result['warnings'] = warnings
     return result
 
@@ -174,7 +177,7 @@ def test_a_failed_write_with_nothing_applied_fails_unchanged():
 def test_overridden_needs_scope_and_rendered_makes_no_call():
     with pytest.raises(InputError, match='state overridden needs scope'):
         run(FakeSet(), 'overridden', [dict(TCP, pool='db')])
-    result = ResourceRun(None, params('rendered', [dict(TCP, pool='db', type='tcp')])).run()
+    result = MonitorsRun(None, params('rendered', [dict(TCP, pool='db', type='tcp')])).run()
     assert result == {'changed': False, 'rendered': [{'healthmonitor': dict(TCP, pool_id='db')}]}
 
 
@@ -199,11 +202,71 @@ def test_a_name_two_pools_share_fails_in_deleted_and_a_missing_one_is_only_a_war
 
 def test_the_same_pool_twice_is_refused_even_when_rendered_and_types_are_checked_per_item():
     with pytest.raises(InputError) as caught:
-        ResourceRun(None, dict(params('rendered'), config=[dict(TCP, pool='db'), dict(TCP, pool='db', delay='x'),
+        MonitorsRun(None, dict(params('rendered'), config=[dict(TCP, pool='db'), dict(TCP, pool='db', delay='x'),
                                                            'db'])).run()
     message = str(caught.value)
     assert "config item 2 (pool 'db'): the same pool as config item 1 (pool 'db')" in message
     assert "config item 2 (pool 'db'): delay is 'x' (a str); it must be a whole number from 1 to 50." in message
     assert "config item 3: it is 'db' (a str); each item must be a dict of options." in message
-    assert ResourceRun(None, params('rendered', [dict(TCP, pool='db', delay='7')])).run()['rendered'] == [
+    assert MonitorsRun(None, params('rendered', [dict(TCP, pool='db', delay='7')])).run()['rendered'] == [
         {'healthmonitor': dict(TCP, pool_id='db', delay=7)}]
+
+
+def pool_id(api, name):
+    return next(p['id'] for p in api.pools.values() if p['name'] == name)
+
+
+def test_overridden_deletes_every_monitor_in_scope_the_config_does_not_name():
+    api = FakeSet()
+    run(api, config=[dict(TCP, pool='db'), dict(TCP, pool='web')])
+    result = run(api, 'overridden', [dict(TCP, pool='db')], scope=['lb'])
+    assert [(c['method'], c['pool']) for c in result['commands']] == [('DELETE', pool_id(api, 'web'))]
+    assert [m['pool_id'] for m in api.monitors.values()] == [pool_id(api, 'db')]
+
+
+def test_replaced_that_would_clear_the_port_of_an_any_port_pool_is_refused():
+    api = FakeSet()
+    api.pools[pool_id(api, 'db')]['any_port_enable'] = True
+    run(api, config=[dict(TCP, pool='db', monitor_port=3306)])
+    api.calls.clear()
+    with pytest.raises(InputError, match=r"config item 1 \(pool 'db'\): monitor_port is not set"):
+        run(api, 'replaced', [dict(TCP, pool='db')])
+    assert api.writes() == []
+
+
+def test_a_create_that_meets_another_writers_monitor_brings_that_monitor_to_the_item():
+    api = FakeSet()
+    db = pool_id(api, 'db')
+    original = api.request
+
+    def another_writer_first(method, path, query=None, body=None):
+        if method == 'POST' and not api.monitors:
+            original('POST', path, body={'healthmonitor': dict(TCP, pool_id=db, delay=20)})
+            raise ApiError('a monitor exists', status=409, error_code='ELB.8902')
+        return original(method, path, query, body)
+    api.request = another_writer_first
+    result = run(api, config=[dict(TCP, pool='db')])
+    assert [c[0] for c in api.writes()] == ['POST', 'PUT'] and len(api.monitors) == 1
+    assert [item['delay'] for item in result['after']] == [5] and next(iter(api.monitors.values()))['delay'] == 5
+
+
+def test_v1_reads_a_check_per_listener_and_a_listener_pointing_at_a_gone_check_has_none():
+    api = FakeV1()
+    api.project_id = FakeSet.project_id
+    api.widen_connection_pool = lambda workers: None  # the two balancers are written in parallel
+    http, db = api.listener('http', 'web-lb'), api.listener('db', 'private-lb')
+    run(api, config=[dict(listener=http['id'], healthcheck_protocol='HTTP'),
+                     dict(listener=db['id'], healthcheck_protocol='TCP')], api_version='v1')
+    api.listeners[db['id']]['healthcheck_id'] = 'f' * 32  # a check that is gone
+    gathered = run(api, 'gathered', api_version='v1')['gathered']
+    assert [item['listener'] for item in gathered] == [http['id']]
+    assert len(api.reads('healthcheck')) == 2  # one GET per listener with a check: none in the first run
+
+
+def test_a_task_that_leaves_wait_out_waits_for_the_balancer():
+    """The roles call the module without wait: its default is what real playbooks get."""
+    defaults = dict((name, option.get('default')) for name, option in argument_spec().items())
+    api = FakeSet()
+    config = params(config=[dict(TCP, pool='db')])['config']
+    MonitorsRun(api, dict(defaults, api_version='v3', config=config)).run()
+    assert len([c for c in api.calls if 'loadbalancers' in c[1]]) == 1

@@ -1,0 +1,77 @@
+# Copyright: hwcloud.elb contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The member module on a v3 or v2 pool without a service: the members a task names, the result and diff it
+plans, which members leave traffic (min_healthy), and when it batches."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.hwcloud.elb.plugins.module_utils import _member_pool
+from ansible_collections.hwcloud.elb.plugins.module_utils._families import FAMILIES
+
+from .fake_client import FakeClient
+from .test_member_module import ONE, params
+
+
+def test_task_level_fields_are_defaults_of_the_items_and_states_set_admin_state_up():
+    wanted = _member_pool.wanted_members(params(pool='web', weight=4, subnet='s-1', members=[
+        dict(address='10.0.0.1', protocol_port=80), dict(address='10.0.0.2', protocol_port=80, weight=0)]))
+    assert [(w['weight'], w['subnet']) for w in wanted] == [(4, 's-1'), (0, 's-1')]
+    assert [w['admin_state_up'] for w in wanted] == [None, None]
+    for state, up in (('enabled', True), ('disabled', False)):
+        (one,) = _member_pool.wanted_members(params(state=state, **ONE))
+        assert one['admin_state_up'] is up
+
+
+MEMBER = dict(id='m1', name='web-1', address='10.0.0.1', protocol_port=80, pool_id='p1', pool_name='web',
+              loadbalancer_id='lb1', weight=7, admin_state_up=True, health='healthy')
+
+
+POOL = dict(id='p1', name='web', connection_drain=dict(enable=True, timeout=30))
+
+
+def member_task(**given):
+    task = _member_pool.Member(FAMILIES['v3'], FakeClient(), params(**given), diff_mode=True)
+    task.pool, task.balancer_id = POOL, 'lb1'
+    return task
+
+
+def test_the_plan_of_an_absent_member_says_the_weight_it_had():
+    task = member_task(state='absent', **ONE)
+    result = task.plan_result([(task.wanted[0], MEMBER)])
+    (entry,) = result['members']
+    assert result['changed'] and entry['weight_before'] == 7 and entry['weight'] is None and not entry['present']
+    assert result['diff'] == dict(before=dict(members=[_member_pool.view(MEMBER)]), after=dict(members=[{}]))
+    assert task.leaving([(task.wanted[0], MEMBER)]) == [MEMBER]
+
+
+def test_the_plan_of_a_new_member_has_the_service_defaults_and_no_id():
+    task = member_task(weight=5, **ONE)
+    result = task.plan_result([(task.wanted[0], None)])
+    (entry,) = result['members']
+    assert result['changed'] and entry['id'] is None and entry['present'] and entry['weight_before'] is None
+    assert (entry['weight'], entry['admin_state_up'], entry['pool_id']) == (5, True, 'p1')
+    assert result['diff']['before']['members'] == [{}]
+
+
+@pytest.mark.parametrize('given, changed', [
+    (dict(weight=7), False), (dict(weight=8), True), (dict(name='web-1'), False), (dict(admin_state_up=False), True),
+    ({}, False)])
+def test_only_given_fields_that_differ_change_a_member(given, changed):
+    task = member_task(**dict(ONE, **given))
+    assert task.plan_result([(task.wanted[0], MEMBER)])['changed'] is changed
+
+
+def test_disabling_a_member_already_disabled_takes_nothing_out_of_traffic():
+    task = member_task(state='disabled', **ONE)
+    assert task.leaving([(task.wanted[0], MEMBER)]) == [MEMBER]
+    assert task.leaving([(task.wanted[0], dict(MEMBER, admin_state_up=False))]) == []
+    assert member_task(state='enabled', **ONE).leaving([(task.wanted[0], MEMBER)]) == []
+
+
+def test_batches_only_on_v3_and_for_several_members():
+    task = member_task(**ONE)
+    assert task.batched(2) and not task.batched(1)
+    task.family = FAMILIES['v2']
+    assert not task.batched(5)
