@@ -126,6 +126,7 @@ eda: stage eda-java $(EDA_VENV)/.installed
 
 # The oldest ansible-core meta/runtime.yml supports (2.16, which runs on Python 3.10-3.12) in a venv of its own,
 # running the secret-leak tests and a few end-to-end ones: there module arguments are echoed at -vvvv by default.
+# TEST_END_TO_END=1: every run_task through ansible-playbook (tests/integration/conftest.py).
 FLOOR_VENV := $(BUILD)/floor-venv
 FLOOR_PYTHON ?= $(shell command -v python3.11 || command -v python3.12 || command -v python3.10)
 FLOOR_TESTS := tests/integration/test_secret_options.py tests/integration/test_reliability.py::test_secrets_appear_nowhere \
@@ -141,8 +142,8 @@ $(FLOOR_VENV)/.installed: tests/requirements-floor.txt
 	touch $@
 
 floor: stage $(FLOOR_VENV)/.installed
-	cd $(COLLECTION) && PYTHONPATH=$(BUILD) $(FLOOR_VENV)/bin/python -m pytest -q -p no:cacheprovider $(XDIST) $(FLOOR_TESTS) \
-		-k 'secret or create_by_name or module_defaults'
+	cd $(COLLECTION) && TEST_END_TO_END=1 PYTHONPATH=$(BUILD) $(FLOOR_VENV)/bin/python -m pytest -q -p no:cacheprovider $(XDIST) \
+		$(FLOOR_TESTS) -k 'secret or create_by_name or module_defaults'
 
 # Mutation testing of plugins/module_utils (not part of make test; about 25 minutes): see docs/testing.md.
 mutation: venv

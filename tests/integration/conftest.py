@@ -15,6 +15,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from unittest import mock
 
 import pytest
 import requests
@@ -140,10 +141,10 @@ class PlaybookRun:
 
 
 def run_playbook(playbook, env=None, check=False, diff=False, extra_vars=None, verbosity=0, expect_rc=None,
-                 inventory=None):
+                 inventory=None, limit=None):
     """Run a playbook file, or a list of plays, with ansible-playbook; return a PlaybookRun.
 
-    ``inventory``: INI text for an inventory file (default: localhost only).
+    ``inventory``: INI text for an inventory file (default: localhost only); ``limit``: ansible-playbook's --limit.
     """
     with tempfile.TemporaryDirectory() as work:
         if not isinstance(playbook, str):
@@ -162,12 +163,16 @@ def run_playbook(playbook, env=None, check=False, diff=False, extra_vars=None, v
         command += ['--check'] if check else []
         command += ['--diff'] if diff else []
         command += ['-' + 'v' * verbosity] if verbosity else []
+        command += ['--limit', limit] if limit else []
         if extra_vars:
             command += ['-e', json.dumps(extra_vars)]
         run_env = dict(os.environ, RESULT_LOG=log, ANSIBLE_CALLBACK_PLUGINS=os.path.join(HERE, 'callback_plugins'),
                        ANSIBLE_CALLBACKS_ENABLED='result_log', ANSIBLE_PYTHON_INTERPRETER=sys.executable,
                        ANSIBLE_HOST_KEY_CHECKING='false', ANSIBLE_RETRY_FILES_ENABLED='false',
-                       ANSIBLE_LOCALHOST_WARNING='false', ANSIBLE_DEPRECATION_WARNINGS='false')
+                       ANSIBLE_LOCALHOST_WARNING='false', ANSIBLE_DEPRECATION_WARNINGS='false',
+                       # One process per module task instead of a temporary directory, a copy, a chmod and a
+                       # clean-up (issue 28: about 15 % of each task's time); the module runs the same either way.
+                       ANSIBLE_PIPELINING='true')
         for name in [n for n in run_env if n.startswith('HW_')]:
             del run_env[name]
         run_env.update(env or {})
@@ -191,10 +196,46 @@ def task_play(module, args, name='task', ignore_errors=False, **task_options):
     return [{'name': 'test', 'hosts': 'localhost', 'gather_facts': False, 'tasks': [task]}]
 
 
+def busy_then_write(elb, busy, write, pending_seconds=4):
+    """One play: ``busy`` (a task that writes and leaves the balancer PENDING_UPDATE for ``pending_seconds``), then
+    ``write``, which meets that window. In one play the next task starts within a second or two, so the window
+    need not outlast an ansible-playbook start-up (issue 28: it was 8 s, and two plays). Returns write's result."""
+    elb.admin('POST', 'config', {'pending_seconds': pending_seconds})
+    elb.reset_stats()
+    play = [{'name': 'busy', 'hosts': 'localhost', 'gather_facts': False, 'tasks': [busy, write]}]
+    run = run_playbook(play, env=connection_env(elb), expect_rc=0)
+    return run.result()
+
+
+def pytest_configure(config):
+    config.addinivalue_line('markers', 'in_process: run_task runs the module in-process unless told end_to_end '
+                                       '(see the run_task fixture)')
+
+
 @pytest.fixture
-def run_task(elb):
-    """Run one module task against the emulator (AK/SK by default); return its result dict."""
-    def run(module, args, check=False, diff=False, auth='aksk', expect_failure=False, verbosity=0):
+def run_task(elb, request):
+    """Run one module task against the emulator (AK/SK by default); return its result dict.
+
+    Through ansible-playbook (1.5-2.5 s a run), or, in a test file marked ``pytestmark = pytest.mark.in_process``,
+    in-process (milliseconds, issue 28): the module's main() with the same arguments, check and diff mode passed as
+    ansible-playbook passes them (``_ansible_check_mode``, ``_ansible_diff``). What happens inside the module is the
+    same either way; such a file keeps a few ``end_to_end=True`` runs (the packaging, ansible's own handling of
+    check and diff mode), and another authentication than AK/SK or a verbosity always runs end to end. Only an
+    end-to-end result has ``_output`` (what ansible-playbook printed). TEST_END_TO_END=1 runs every task end to end
+    (``make floor`` does: the oldest ansible-core, end to end)."""
+    in_process = request.node.get_closest_marker('in_process') is not None and not os.environ.get('TEST_END_TO_END')
+
+    def run(module, args, check=False, diff=False, auth='aksk', expect_failure=False, verbosity=0, end_to_end=False):
+        if in_process and not end_to_end and auth == 'aksk' and not verbosity:
+            # The task's own options win over the connection, as they win over HW_* end to end.
+            arguments = dict(connection_args(elb), **args)
+            arguments.update(_ansible_check_mode=check, _ansible_diff=diff)
+            result = run_module(importlib.import_module('ansible_collections.hwcloud.elb.plugins.modules.' + module),
+                                arguments)
+            text = json.dumps(result)
+            assert bool(result.get('failed')) == expect_failure, text
+            assert 'Traceback' not in text and 'MODULE FAILURE' not in text
+            return result
         outcome = run_playbook(task_play('hwcloud.elb.' + module, args, ignore_errors=expect_failure),
                                env=connection_env(elb, auth), check=check, diff=diff, verbosity=verbosity)
         assert outcome.records, outcome.output
@@ -202,6 +243,20 @@ def run_task(elb):
         assert (outcome.records[-1]['status'] == 'failed') == expect_failure, outcome.output
         result['_output'] = outcome.output
         return result
+    return run
+
+
+@pytest.fixture
+def run_tasks(elb):
+    """Run several module tasks in one play (AK/SK), one ansible-playbook start for all (issue 28): for queries,
+    or tasks none of which changes what another reads. ``tasks``: (module, args) pairs; returns their results in
+    order; each must succeed."""
+    def run(tasks, check=False):
+        play = [{'name': 'test', 'hosts': 'localhost', 'gather_facts': False, 'tasks': [
+            {'name': 'task %d' % index, 'hwcloud.elb.' + module: args} for index, (module, args) in enumerate(tasks)]}]
+        outcome = run_playbook(play, env=connection_env(elb), check=check)
+        assert [r['status'] for r in outcome.records] == ['ok'] * len(tasks), outcome.output
+        return outcome.results
     return run
 
 
@@ -221,7 +276,7 @@ def refusal(elb, run_task):
     inside the module either way. ``end_to_end``: through ansible-playbook, for one case of each table."""
     def run(name, args, end_to_end=False):
         if end_to_end:
-            return run_task(name, args, expect_failure=True)
+            return run_task(name, args, expect_failure=True, end_to_end=True)
         module = importlib.import_module('ansible_collections.hwcloud.elb.plugins.modules.' + name)
         result = run_module(module, dict(args, **connection_args(elb)))
         text = json.dumps(result)
@@ -264,10 +319,27 @@ def run_in_process(elb, name, args=None, **more):
 
 
 def run_module(module, args):
-    """Run a module in-process with ``args``; return its result (it always exits)."""
+    """Run a module in-process with ``args``; return its result (it always exits).
+
+    A module's warnings are kept for the run in a global of ansible's (one process a run, normally): emptied
+    before and after, and returned as the text ansible-playbook shows. Once a test of this process has imported
+    ansible's controller code, a module's warnings would go to the controller's display instead of its result:
+    the run says it is no controller, as a module's own process is."""
+    from ansible.module_utils import _internal
+    from ansible.module_utils.common import warnings
     from ansible.module_utils.testing import patch_module_args
+    kept = (warnings._global_warnings, warnings._global_deprecations)  # pylint: disable=protected-access
+    for store in kept:
+        store.clear()
     out = io.StringIO()
-    with patch_module_args(args), contextlib.redirect_stdout(out):
-        with pytest.raises(SystemExit):
-            module.main()
-    return json.loads(out.getvalue())
+    try:
+        with patch_module_args(args), contextlib.redirect_stdout(out), mock.patch.object(_internal, 'is_controller', False):
+            with pytest.raises(SystemExit):
+                module.main()
+        result = json.loads(out.getvalue())
+        if 'warnings' in result:
+            result['warnings'] = list(warnings.get_warning_messages())
+    finally:
+        for store in kept:
+            store.clear()
+    return result

@@ -1,6 +1,6 @@
 # Copyright: hwcloud.elb contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""diagnose: true on failed waits (issue 30), through ansible-playbook on real loopback backends: member_health_info
+"""diagnose: true on failed waits (issue 30), (in-process, a few runs through ansible-playbook: conftest.run_task) on real loopback backends: member_health_info
 (and _facts), member_traffic state: serving, and the rolling_update role's restore (rolling_update_diagnose) end
 their failure with the member check's cause and fix; off by default; refused on shared (v2) load balancers."""
 
@@ -14,6 +14,9 @@ from .conftest import connection_env, run_playbook
 from .test_member_check import SOURCE, http_listener, member_at
 from .test_member_health import V3, manual, probe
 from .test_rolling_update import CHECKED_UPDATE, EXAMPLE, HOSTS, RESTART, hosts_in_pool, inventory
+
+# run_task runs the module in-process here but where a call says end_to_end (conftest.run_task, issue 28).
+pytestmark = pytest.mark.in_process
 
 
 @pytest.fixture(name='web')
@@ -34,7 +37,7 @@ def test_a_failed_wait_names_the_security_group_and_the_fix(elb, run_task, backe
     probe(elb, 2)
     task = dict(pool='demo-http-pool', wait_for='healthy', wait_timeout=0)
     elb.reset_stats()
-    plain = run_task('member_health_info', task, expect_failure=True)
+    plain = run_task('member_health_info', task, expect_failure=True, end_to_end=True)
     assert 'CONNECT_TIMEOUT' in plain['msg'] and 'Diagnosis' not in plain['msg'] and 'diagnosis' not in plain
     assert health_checks_posted(elb) == []  # off by default: no check job
     line = ('127.0.0.1:%d (security group): The security group of backend 127.0.0.1 does not allow TCP %d from %s. '

@@ -34,7 +34,7 @@ def test_thousands_of_v3_monitors_across_pages(elb, run_task):
     assert len(list_calls(elb, '/elb/healthmonitors')) == 3  # 2000 + 2000 + 500
 
 
-def test_v3_filters_go_to_the_server(elb, run_task):
+def test_v3_filters_go_to_the_server(elb, run_task, run_tasks):
     bulk(elb, 'v3', 30, TCP, 'tcp-')
     http_pools = bulk(elb, 'v3', 5, HTTP, 'http-')
     elb.reset_stats()
@@ -42,54 +42,56 @@ def test_v3_filters_go_to_the_server(elb, run_task):
     assert len(result['healthmonitors']) == 5
     assert all(m['type'] == 'HTTP' and m['admin_state_up'] is False for m in result['healthmonitors'])
     assert len(elb.calls(['GET'])) == 1  # no client-side scan: one filtered call
-    assert len(run_task('healthmonitor_info', {'delay': ['5', '7'], 'max_retries': ['3']})['healthmonitors']) == 30
-    assert len(run_task('healthmonitor_info', {'url_path': ['/ping'], 'timeout': 3})['healthmonitors']) == 5
-    assert run_task('healthmonitor_info', {'timeout': 49})['healthmonitors'] == []
-    one = run_task('healthmonitor_info', {'pool': http_pools[0]})['healthmonitors']
-    assert len(one) == 1 and one[0]['pools'] == [{'id': http_pools[0]}]
-    by_name = run_task('healthmonitor_info', {'pool': 'http-1'})['healthmonitors']
-    assert len(by_name) == 1 and by_name[0]['type'] == 'HTTP'
-    ids = [one[0]['id'], by_name[0]['id']]
-    assert sorted(m['id'] for m in run_task('healthmonitor_info', {'id': ids})['healthmonitors']) == sorted(ids)
-    assert run_task('healthmonitor_info', {'pool': 'http-1', 'type': ['TCP']})['healthmonitors'] == []
+    ids = [elb.api('GET', '/v3/{project_id}/elb/pools/' + http_pools[0])['pool']['healthmonitor_id'],
+           elb.pool('http-1')['healthmonitor_id']]
+    queries = [{'delay': ['5', '7'], 'max_retries': ['3']}, {'url_path': ['/ping'], 'timeout': 3}, {'timeout': 49},
+               {'pool': http_pools[0]}, {'pool': 'http-1'}, {'id': ids}, {'pool': 'http-1', 'type': ['TCP']}]
+    found = [r['healthmonitors'] for r in run_tasks([('healthmonitor_info', query) for query in queries])]
+    by_delay, by_path, none, one, by_name, by_id, none_of_that_type = found
+    assert len(by_delay) == 30 and len(by_path) == 5 and none == []
+    assert len(one) == 1 and one[0]['pools'] == [{'id': http_pools[0]}] and one[0]['id'] == ids[0]
+    assert len(by_name) == 1 and by_name[0]['type'] == 'HTTP' and by_name[0]['id'] == ids[1]
+    assert sorted(m['id'] for m in by_id) == sorted(ids)
+    assert none_of_that_type == []
 
 
-@pytest.mark.parametrize('args', [{'pool': 'no-such-pool'}, {'pool': '6b6b0c07-6c4e-4e3f-9d1b-0a0a0a0a0a0a'},
-                                  {'id': ['6b6b0c07-6c4e-4e3f-9d1b-0a0a0a0a0a0a']}, {'pool': 'demo-tcp-pool'}])
-def test_unknown_or_unmonitored_gives_an_empty_list(elb, run_task, args):
-    assert run_task('healthmonitor_info', args)['healthmonitors'] == []
+def test_unknown_or_unmonitored_gives_an_empty_list(elb, run_tasks):
+    queries = [{'pool': 'no-such-pool'}, {'pool': '6b6b0c07-6c4e-4e3f-9d1b-0a0a0a0a0a0a'},
+               {'id': ['6b6b0c07-6c4e-4e3f-9d1b-0a0a0a0a0a0a']}, {'pool': 'demo-tcp-pool'}]
+    results = run_tasks([('healthmonitor_info', query) for query in queries])
+    assert [r['healthmonitors'] for r in results] == [[]] * len(queries)
 
 
-def test_v2_query_and_filters(elb, run_task):
+def test_v2_query_and_filters(elb, run_tasks):
     bulk(elb, 'v2', 3, TCP, 'v2-tcp-')
     bulk(elb, 'v2', 2, dict(HTTP, admin_state_up=True), 'v2-http-')
-    everything = run_task('healthmonitor_info', {'api_version': 'v2'})['healthmonitors']
+    queries = [{'api_version': 'v2'}, {'api_version': 'v2', 'type': ['HTTP']}, {'api_version': 'v2', 'pool': 'v2-tcp-1'},
+               {'api_version': 'v2', 'pool': 'nope'}]
+    everything, http, pool, nope = [r['healthmonitors'] for r in run_tasks([('healthmonitor_info', q) for q in queries])]
     assert len(everything) == 5 and all(m['api_version'] == 'v2' for m in everything)
-    assert len(run_task('healthmonitor_info', {'api_version': 'v2', 'type': ['HTTP']})['healthmonitors']) == 2
-    pool = run_task('healthmonitor_info', {'api_version': 'v2', 'pool': 'v2-tcp-1'})['healthmonitors']
+    assert len(http) == 2
     assert len(pool) == 1 and pool[0]['type'] == 'TCP'
-    assert run_task('healthmonitor_info', {'api_version': 'v2', 'pool': 'nope'})['healthmonitors'] == []
+    assert nope == []
 
 
-def test_v1_query_by_listener_balancer_id_and_all(elb, run_task):
+def test_v1_query_by_listener_balancer_id_and_all(elb, run_tasks):
     listeners = bulk(elb, 'v1', 4, {'healthcheck_protocol': 'TCP', 'healthcheck_interval': 5,
                                     'healthcheck_timeout': 3, 'healthy_threshold': 3, 'unhealthy_threshold': 3},
                      'v1-', protocol='TCP')
-    everything = run_task('healthmonitor_info', {'api_version': 'v1'})['healthmonitors']
+    check_2 = elb.api('GET', '/v1.0/{project_id}/elbaas/listeners/' + listeners[2])['healthcheck_id']
+    queries = [{}, {'loadbalancer': 'classic-lb'}, {'loadbalancer': 'classic-internal-lb'}, {'listener': 'v1-2'},
+               {'listener': listeners[0]}, {'id': [check_2, 'f' * 32]}, {'listener': 'nope'}, {'loadbalancer': 'nope'}]
+    results = run_tasks([('healthmonitor_info', dict(query, api_version='v1')) for query in queries])
+    everything, by_lb, internal, one, by_listener_id, by_id, no_listener, no_lb = [r['healthmonitors'] for r in results]
     assert len(everything) == 4 and all(c['api_version'] == 'v1' and c['listener_id'] in listeners for c in everything)
-    by_lb = run_task('healthmonitor_info', {'api_version': 'v1', 'loadbalancer': 'classic-lb'})['healthmonitors']
     assert len(by_lb) == 4
-    assert run_task('healthmonitor_info', {'api_version': 'v1', 'loadbalancer': 'classic-internal-lb'})['healthmonitors'] == []
-    one = run_task('healthmonitor_info', {'api_version': 'v1', 'listener': 'v1-2'})['healthmonitors']
-    assert len(one) == 1 and one[0]['listener_id'] == listeners[2]
+    assert internal == []
+    assert len(one) == 1 and one[0]['listener_id'] == listeners[2] and one[0]['id'] == check_2
     # By id: exactly the check of that listener (kills a lookup that answers some other listener's check).
-    by_listener_id = run_task('healthmonitor_info', {'api_version': 'v1', 'listener': listeners[0]})['healthmonitors']
     assert [c['listener_id'] for c in by_listener_id] == [listeners[0]]
     assert by_listener_id[0]['id'] == elb.api('GET', '/v1.0/{project_id}/elbaas/listeners/' + listeners[0])['healthcheck_id']
-    by_id = run_task('healthmonitor_info', {'api_version': 'v1', 'id': [one[0]['id'], 'f' * 32]})['healthmonitors']
-    assert [c['id'] for c in by_id] == [one[0]['id']]
-    assert run_task('healthmonitor_info', {'api_version': 'v1', 'listener': 'nope'})['healthmonitors'] == []
-    assert run_task('healthmonitor_info', {'api_version': 'v1', 'loadbalancer': 'nope'})['healthmonitors'] == []
+    assert [c['id'] for c in by_id] == [check_2]
+    assert no_listener == [] and no_lb == []
 
 
 FILTER_REFUSALS = [
@@ -106,11 +108,11 @@ def test_filters_a_version_does_not_take_fail_clearly(elb, refusal, args, messag
     assert message in refusal('healthmonitor_info', args, end_to_end=args == FILTER_REFUSALS[0][0])['msg']
 
 
-def test_check_mode_and_facts_module(elb, run_task):
+def test_check_mode_and_facts_module(elb, run_tasks):
     bulk(elb, 'v3', 2, TCP, 'cm-')
-    result = run_task('healthmonitor_facts', {}, check=True)
+    result, info = run_tasks([('healthmonitor_facts', {}), ('healthmonitor_info', {})], check=True)
     assert not result['changed'] and len(result['ansible_facts']['hwcloud_elb_healthmonitors']) == 2
-    assert len(run_task('healthmonitor_info', {}, check=True)['healthmonitors']) == 2
+    assert len(info['healthmonitors']) == 2
     assert elb.writes() == []
 
 

@@ -1,6 +1,6 @@
 # Copyright: hwcloud.elb contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""hwcloud.elb.healthmonitors through ansible-playbook against the emulator: every state on every family, the
+"""hwcloud.elb.healthmonitors (in-process, a few runs through ansible-playbook: conftest.run_task) against the emulator: every state on every family, the
 gathered -> replaced round trip, overridden inside its scope only, the all-or-nothing preflight, check and diff
 mode, the calls of a no-op, and a bounded soak under the emulator's faults."""
 
@@ -11,6 +11,9 @@ import time
 import pytest
 
 from .conftest import PROJECT_ID, connection_env, run_playbook, task_play
+
+# run_task runs the module in-process here but where a call says end_to_end (conftest.run_task, issue 28).
+pytestmark = pytest.mark.in_process
 
 V3_POOLS = '/v3/{project_id}/elb/pools'
 V3_LB = '/v3/{project_id}/elb/loadbalancers/'
@@ -50,7 +53,7 @@ def elb_calls(elb):
 
 def test_v3_merged_creates_then_updates_only_what_differs_and_a_rerun_is_a_noop_of_two_calls(elb, run_task):
     config = [dict(HTTP, pool='demo-http-pool', url_path='/healthz'), dict(TCP, pool='demo-tcp-pool')]
-    result = run_task('healthmonitors', dict(config=config))
+    result = run_task('healthmonitors', dict(config=config), end_to_end=True)
     assert result['changed'] and result['before'] == []
     assert [c['method'] for c in result['commands']] == ['POST', 'POST']
     assert [c[0] for c in elb.writes()] == ['POST', 'POST']
@@ -211,7 +214,7 @@ def test_preflight_one_bad_item_among_fifty_writes_nothing_and_names_every_bad_i
     config.append(dict(TCP, pool='many-3'))                           # the same pool twice
     config.append(dict(TCP, pool='many-4', healthcheck_uri='/'))      # another family's key
     elb.reset_stats()
-    failed = run_task('healthmonitors', dict(config=config), expect_failure=True)
+    failed = run_task('healthmonitors', dict(config=config), expect_failure=True, end_to_end=True)
     assert elb.writes() == []
     msg = failed['msg']
     assert '6 problem(s) in config; nothing was written.' in msg  # item 52 names many-4 like item 5 too
@@ -231,19 +234,19 @@ def test_check_mode_and_diff_are_exactly_what_the_run_does(elb, run_task):
     run_task('healthmonitors', dict(config=[dict(HTTP, pool='demo-http-pool'), dict(TCP, pool='demo-tcp-pool')]))
     config = [dict(pool='demo-http-pool', delay=8, url_path='/ready'), dict(HTTP, pool='demo-https-pool')]
     elb.reset_stats()
-    preview = run_task('healthmonitors', dict(config=config), check=True, diff=True)
+    preview = run_task('healthmonitors', dict(config=config), check=True, diff=True, end_to_end=True)
     assert preview['changed'] and elb.writes() == []
     assert preview['diff'] == dict((side, dict((item['pool'], item) for item in preview[side]))
                                    for side in ('before', 'after'))
     assert '/ready' in preview['_output']  # --diff shows it
-    done = run_task('healthmonitors', dict(config=config), diff=True)
+    done = run_task('healthmonitors', dict(config=config), diff=True, end_to_end=True)
     assert done['commands'] == preview['commands'] and done['before'] == preview['before']
     assert done['after'] == preview['after'] and done['diff'] == preview['diff']
     assert 'v2_on_file_diff' not in done['_output']
     assert sorted(c[0] for c in elb.writes()) == ['POST', 'PUT']
 
     elb.reset_stats()
-    deletion = run_task('healthmonitors', dict(state='deleted', scope=['demo-lb']), check=True, diff=True)
+    deletion = run_task('healthmonitors', dict(state='deleted', scope=['demo-lb']), check=True, diff=True, end_to_end=True)
     assert len(deletion['commands']) == 3 and deletion['after'] == [] and elb.writes() == []
     assert len(monitors(elb)) == 3
 

@@ -1,6 +1,6 @@
 # Copyright: hwcloud.elb contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What healthmonitor_v3 and healthmonitor_v2 both do, through ansible-playbook against the emulator.
+"""What healthmonitor_v3 and healthmonitor_v2 both do, (in-process, a few runs through ansible-playbook: conftest.run_task) against the emulator.
 
 Every test runs once per family of monitor_families.FAMILIES (ids v3, v2), with request counts; what one family
 alone does stays in test_healthmonitor_v3.py and test_healthmonitor_v2.py.
@@ -12,8 +12,11 @@ import json
 
 import pytest
 
-from .conftest import SK, connection_env, run_playbook, task_play
+from .conftest import SK, busy_then_write, connection_env, run_playbook, task_play
 from .monitor_families import FAMILIES
+
+# run_task runs the module in-process here but where a call says end_to_end (conftest.run_task, issue 28).
+pytestmark = pytest.mark.in_process
 
 
 @pytest.fixture(params=FAMILIES, ids=[f.name for f in FAMILIES])
@@ -22,7 +25,7 @@ def family(request):
 
 
 def test_create_by_name_then_rerun_is_a_no_op(elb, run_task, family):
-    result = run_task(family.module, family.http)
+    result = run_task(family.module, family.http, end_to_end=True)
     assert result['changed'] and result.get('warnings', []) == []  # v2: no reserved field given, no warning
     family.assert_own_paths_only(elb)
     assert [c[:2] for c in elb.writes()] == [('POST', family.monitors)]
@@ -59,7 +62,7 @@ def test_server_defaults_are_not_a_change(elb, run_task, family):
 
 
 def test_check_mode_reports_and_writes_nothing(elb, run_task, family):
-    result = run_task(family.module, family.http, check=True)
+    result = run_task(family.module, family.http, check=True, end_to_end=True)
     assert result['changed'] and elb.writes() == []
     assert family.monitor_of(elb, family.pools['http']) is None
     run_task(family.module, family.http)
@@ -70,9 +73,10 @@ def test_check_mode_reports_and_writes_nothing(elb, run_task, family):
 
 
 def test_diff_shows_before_and_after_of_the_fields_involved(elb, run_task, family):
-    created = run_task(family.module, family.http, diff=True)
+    created = run_task(family.module, family.http, diff=True, end_to_end=True)
     assert created['diff']['before'] == {} and created['diff']['after']['url_path'] == '/healthz'
-    result = run_task(family.module, dict(pool=family.pools['http'], url_path='/ready', delay=5), diff=True)
+    result = run_task(family.module, dict(pool=family.pools['http'], url_path='/ready', delay=5), diff=True,
+                      end_to_end=True)
     assert result['diff'] == {'before': {'url_path': '/healthz', 'delay': 5}, 'after': {'url_path': '/ready', 'delay': 5}}
     assert 'url_path' in result['_output']  # the diff callback printed it
 
@@ -127,18 +131,18 @@ def test_timeout_not_below_delay_warns(elb, run_task, family):
 @pytest.mark.parametrize('busy_by', ['own_write_without_wait', 'another_client'])
 def test_waits_through_a_pending_balancer(elb, run_task, family, busy_by):
     monitor_id = run_task(family.module, family.tcp)['healthmonitor']['id']
-    # A window longer than an ansible-playbook start-up on a busy machine, so the next task meets it.
-    elb.admin('POST', 'config', {'pending_seconds': 8})
-    if busy_by == 'own_write_without_wait':
-        run_task(family.module, family.task('tcp', delay=11, wait=False))  # returns at once, balancer PENDING_UPDATE
+    if busy_by == 'own_write_without_wait':  # returns at once, the balancer PENDING_UPDATE
+        busy = {'name': 'own', 'hwcloud.elb.' + family.module: family.task('tcp', delay=11, wait=False)}
     else:
-        elb.api('PUT', '%s/%s' % (family.monitors, monitor_id), {'healthmonitor': {'delay': 11}})
-    elb.reset_stats()
-    result = run_task(family.module, family.task('tcp', delay=12))  # refused with 409 at first, then succeeds
+        busy = {'name': 'another client', 'ansible.builtin.uri': {
+            'url': elb.url + '%s/%s' % (family.monitors, monitor_id), 'method': 'PUT', 'body_format': 'json',
+            'body': {'healthmonitor': {'delay': 11}}, 'headers': {'X-Auth-Token': elb.token()}}}
+    write = {'name': 'write', 'hwcloud.elb.' + family.module: family.task('tcp', delay=12)}
+    result = busy_then_write(elb, busy, write)  # refused with 409 at first, then succeeds
     assert result['changed']
     family.assert_own_paths_only(elb)
     statuses = [c[2] for c in elb.writes()]
-    assert statuses[0] == 409 and statuses[-1] == 200
+    assert statuses[:2] == [200, 409] and statuses[-1] == 200, statuses  # the busy write, then the module's
     assert family.monitor_of(elb, family.pools['tcp'])['delay'] == 12
     # ...and it waited for the balancer to be ACTIVE again after its own write
     balancer_id = elb.pool(family.pools['tcp'], family=family.name)['loadbalancers'][0]['id']
@@ -148,7 +152,7 @@ def test_waits_through_a_pending_balancer(elb, run_task, family, busy_by):
 def test_delete_by_pool_name_then_by_id_then_again(elb, run_task, family):
     monitor_id = run_task(family.module, family.http)['healthmonitor']['id']
     elb.reset_stats()
-    result = run_task(family.module, dict(pool=family.pools['http'], state='absent'), diff=True)
+    result = run_task(family.module, dict(pool=family.pools['http'], state='absent'), diff=True, end_to_end=True)
     assert result['changed'] and result['healthmonitor'] is None
     assert result['diff']['before']['url_path'] == '/healthz' and result['diff']['after'] == {}
     family.assert_own_paths_only(elb)

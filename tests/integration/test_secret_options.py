@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 
-import pytest
 import yaml
 
 from .conftest import AK, DOMAIN, PASSWORD, PROJECT_ID, SK, USER, connection_env, module_argument_spec, run_playbook
@@ -76,29 +75,45 @@ def task_args(elb, option):
     return {option: value}, value
 
 
-@pytest.mark.parametrize('option', sorted(set(SECRETS) | set(CREDENTIALS)))
-def test_a_secret_given_as_a_task_argument_is_never_echoed(elb, option):
+def secret_tasks(elb, option):
+    """The tasks giving ``option`` as a task argument, named after it; the secret value and a marker that is
+    echoed verbatim."""
     credentials, secret = task_args(elb, option)
     credentials.update(elb_endpoint=elb.url, auth_url=elb.url + '/v3')
     marker = 'echo-marker-' + option
     tasks = [
-        {'name': 'read', 'hwcloud.elb.healthmonitor_info': dict(credentials, api_version='v3', name=[marker]),
+        {'name': option + ' read', 'hwcloud.elb.healthmonitor_info': dict(credentials, api_version='v3', name=[marker]),
          'ignore_errors': True},
-        {'name': 'fail', 'ignore_errors': True,
+        {'name': option + ' fail', 'ignore_errors': True,
          'hwcloud.elb.healthmonitor_v3': dict(credentials, pool='nope', type='TCP', delay=5, timeout=3, max_retries=3,
                                               name=marker)}]
     for module in SECRETS.get(option, ()):
         if module not in ('healthmonitor_info', 'healthmonitor_v3'):  # a module-specific secret option
-            tasks.append({'name': module, 'hwcloud.elb.' + module: dict(credentials), 'ignore_errors': True})
+            tasks.append({'name': option + ' ' + module, 'hwcloud.elb.' + module: dict(credentials),
+                          'ignore_errors': True})
+    return tasks, secret, marker
+
+
+def test_a_secret_given_as_a_task_argument_is_never_echoed(elb):
+    """Every secret option in one -vvvv play (issue 28: a play each cost a start-up each), its tasks named after it."""
+    options = sorted(set(SECRETS) | set(CREDENTIALS))
+    tasks, secrets = [], {}
+    for option in options:
+        option_tasks, secrets[option], marker = secret_tasks(elb, option)
+        tasks += option_tasks
     play = [{'name': 'secrets', 'hosts': 'localhost', 'gather_facts': False, 'tasks': tasks}]
     outcome = run_playbook(play, env=dict(ECHO), verbosity=4, expect_rc=0)
+    records = dict((record['task'], record) for record in outcome.records)
     # The arguments really are echoed (else this test could not fail): a non-secret one shows up verbatim.
-    assert '"module_args"' in outcome.output and marker in outcome.output, outcome.output[-3000:]
-    if option in CREDENTIALS:
-        assert outcome.records[0]['status'] == 'ok', outcome.output[-3000:]  # authenticated with the secret
-        assert outcome.records[1]['status'] == 'failed' and "pool is 'nope'" in outcome.records[1]['result']['msg']
-    for text in (outcome.output, json.dumps(outcome.records)):
-        assert secret not in text, 'the value of %s appears in the output' % option
+    assert '"module_args"' in outcome.output, outcome.output[-3000:]
+    for option in options:
+        assert 'echo-marker-' + option in outcome.output, (option, outcome.output[-3000:])
+        if option in CREDENTIALS:  # authenticated with the secret
+            assert records[option + ' read']['status'] == 'ok', (option, outcome.output[-3000:])
+            failed = records[option + ' fail']
+            assert failed['status'] == 'failed' and "pool is 'nope'" in failed['result']['msg'], (option, failed)
+        for text in (outcome.output, json.dumps(outcome.records)):
+            assert secrets[option] not in text, 'the value of %s appears in the output' % option
 
 
 def test_secrets_from_the_environment_are_not_echoed_either(elb):

@@ -30,9 +30,11 @@ def make_proof_fixture(elb, tmp_path):
         yield lambda family: stack.enter_context(rolling_proof.Proof(elb.url, str(tmp_path), family))
 
 
-def update(elb, proof, **options):
+def update(elb, proof, limit=None, **options):
+    """``limit``: update only these hosts (ansible-playbook's --limit), for a control run: one host is enough to
+    see requests fail (issue 28: the control runs updated all three)."""
     def runner(playbook, inventory, extra_vars):
-        return run_playbook(playbook, env=connection_env(elb), inventory=inventory, extra_vars=extra_vars)
+        return run_playbook(playbook, env=connection_env(elb), inventory=inventory, extra_vars=extra_vars, limit=limit)
     return proof.run(runner, **options)
 
 
@@ -60,9 +62,10 @@ def test_serial_1_drops_no_request(elb, make_proof):
     assert_updated_without_a_failed_request(proof, run, batch=1)
 
 
-@pytest.mark.parametrize('family', ['v3', 'v2'])
-def test_serial_2_with_min_healthy_1_drops_no_request(elb, make_proof, family):
-    proof = make_proof(family)
+def test_serial_2_with_min_healthy_1_drops_no_request_on_v2(elb, make_proof):
+    """The batch rule on the other family: the role and member_traffic judge a batch the same way on v3 and v2,
+    and v3 has the two runs above (issue 28: a v3 row here repeated them)."""
+    proof = make_proof('v2')
     run = update(elb, proof, serial=2)
     assert_updated_without_a_failed_request(proof, run, batch=2)
 
@@ -80,9 +83,9 @@ def test_the_same_update_without_the_role_fails_requests(elb, make_proof):
     """The control: the example's own update and restart, one host at a time, with no drain and no wait. The
     clients see the backend go away (502) before the health check takes it out, so the proof above can fail."""
     proof = make_proof('v3')
-    run = update(elb, proof, serial=1, control=True)
+    run = update(elb, proof, limit='web1', serial=1, control=True)
     assert run.returncode == 0, explain(run)
-    assert proof.starts() == dict.fromkeys(rolling_proof.HOSTS, 2)
+    assert proof.starts() == dict(web1=2, web2=1, web3=1)
     assert run.load['failed'] > 0, explain(run)
     assert run.most_drained == 0  # nothing drained: no weight was ever written
 
