@@ -12,20 +12,10 @@ A family is a ``Family`` declaration (``_family.py``, ``_family_v3.py``); nothin
 from __future__ import annotations
 
 from ansible_collections.hwcloud.elb.plugins.module_utils import _plan
-from ansible_collections.hwcloud.elb.plugins.module_utils._errors import ApiError
+from ansible_collections.hwcloud.elb.plugins.module_utils._errors import ApiError, FailedAfterWrite
 from ansible_collections.hwcloud.elb.plugins.module_utils._family import InputError, ParentNotFound, ParentView
 
 POLL_BASE, POLL_CAP = 2.0, 10.0   # re-reads of a busy balancer: pauses of 1-2 s, then 2-4 s, ..., at most 5-10 s
-
-
-class FailedAfterWrite(Exception):
-    """A write went through, then something after it failed (most often the wait for ACTIVE).
-
-    ``result`` is the module result as written (``changed`` true), so the failure can say what was done."""
-
-    def __init__(self, message, result):
-        super().__init__(message)
-        self.result = result
 
 
 def is_busy_conflict(err):

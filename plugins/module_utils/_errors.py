@@ -95,3 +95,13 @@ def parse_error_body(body):
     if isinstance(error, str):
         return None, error, None
     return None, json.dumps(data, sort_keys=True)[:500], None
+
+
+class FailedAfterWrite(Exception):
+    """A write went through, then something after it failed (most often the wait for ACTIVE).
+
+    ``result`` is the module result as written (``changed`` true), so the failure can say what was done."""
+
+    def __init__(self, message, result):
+        super().__init__(message)
+        self.result = result

@@ -7,8 +7,8 @@ admin state, so there is no drain. The options, their checks and run() are ``_me
 
 from __future__ import annotations
 
-from ansible_collections.hwcloud.elb.plugins.module_utils._engine import POLL_BASE, POLL_CAP, FailedAfterWrite
-from ansible_collections.hwcloud.elb.plugins.module_utils._errors import ApiError
+from ansible_collections.hwcloud.elb.plugins.module_utils._engine import POLL_BASE, POLL_CAP
+from ansible_collections.hwcloud.elb.plugins.module_utils._errors import ApiError, FailedAfterWrite
 from ansible_collections.hwcloud.elb.plugins.module_utils._family import InputError, ParentNotFound
 from ansible_collections.hwcloud.elb.plugins.module_utils._member_pool import ABSENT, HEALTHY, PRESENT
 from ansible_collections.hwcloud.elb.plugins.module_utils._member_selection import resolve

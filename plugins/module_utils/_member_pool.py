@@ -16,8 +16,7 @@ is sent again.
 from __future__ import annotations
 
 from ansible_collections.hwcloud.elb.plugins.module_utils import _subnets
-from ansible_collections.hwcloud.elb.plugins.module_utils._engine import FailedAfterWrite
-from ansible_collections.hwcloud.elb.plugins.module_utils._errors import ApiError
+from ansible_collections.hwcloud.elb.plugins.module_utils._errors import ApiError, FailedAfterWrite
 from ansible_collections.hwcloud.elb.plugins.module_utils._family import InputError, ParentNotFound
 from ansible_collections.hwcloud.elb.plugins.module_utils._instance_members import (
     IDENTITY_KEYS, identity_fields, plan_members)

@@ -15,7 +15,8 @@ import copy
 import ipaddress
 
 from ansible_collections.hwcloud.elb.plugins.module_utils import _member_check, _member_wait, _members
-from ansible_collections.hwcloud.elb.plugins.module_utils._engine import BalancerWrites, FailedAfterWrite
+from ansible_collections.hwcloud.elb.plugins.module_utils._engine import BalancerWrites
+from ansible_collections.hwcloud.elb.plugins.module_utils._errors import FailedAfterWrite
 from ansible_collections.hwcloud.elb.plugins.module_utils._families import DEFAULT, FAMILIES
 from ansible_collections.hwcloud.elb.plugins.module_utils._member_selection import needed, parse_min_healthy
 from ansible_collections.hwcloud.elb.plugins.module_utils._members import endpoint

@@ -17,9 +17,8 @@ from ansible.module_utils.common.validation import (
 from ansible_collections.hwcloud.elb.plugins.module_utils._auth import CredentialError
 from ansible_collections.hwcloud.elb.plugins.module_utils._client import REQUESTS_IMPORT_ERROR, ElbClient
 from ansible_collections.hwcloud.elb.plugins.module_utils._connection import CONNECTION_ARGUMENT_SPEC, ConnectionSettings
-from ansible_collections.hwcloud.elb.plugins.module_utils._engine import FailedAfterWrite
 from ansible_collections.hwcloud.elb.plugins.module_utils._family import InputError
-from ansible_collections.hwcloud.elb.plugins.module_utils._errors import ApiError
+from ansible_collections.hwcloud.elb.plugins.module_utils._errors import ApiError, FailedAfterWrite
 from ansible_collections.hwcloud.elb.plugins.module_utils._fields import CONTROL
 
 ANSIBLE_CHECK_TYPE_DICT = parameters.DEFAULT_TYPE_VALIDATORS['dict']  # before _strict_type_validation swaps it

@@ -10,8 +10,8 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.hwcloud.elb.plugins.module_utils import _plan
-from ansible_collections.hwcloud.elb.plugins.module_utils._engine import BalancerWrites, FailedAfterWrite, MonitorWrites
-from ansible_collections.hwcloud.elb.plugins.module_utils._errors import ApiError
+from ansible_collections.hwcloud.elb.plugins.module_utils._engine import BalancerWrites, MonitorWrites
+from ansible_collections.hwcloud.elb.plugins.module_utils._errors import ApiError, FailedAfterWrite
 from ansible_collections.hwcloud.elb.plugins.module_utils._family import InputError
 from ansible_collections.hwcloud.elb.plugins.module_utils._set_plan import current_shapes, shapes
 from ansible_collections.hwcloud.elb.plugins.module_utils._set_reads import current_of

@@ -9,7 +9,8 @@ import uuid
 import pytest
 
 from ansible_collections.hwcloud.elb.plugins.module_utils._backoff import Backoff
-from ansible_collections.hwcloud.elb.plugins.module_utils._engine import FailedAfterWrite, InputError, Reconciler
+from ansible_collections.hwcloud.elb.plugins.module_utils._engine import InputError, Reconciler
+from ansible_collections.hwcloud.elb.plugins.module_utils._errors import FailedAfterWrite
 from ansible_collections.hwcloud.elb.plugins.module_utils._errors import ApiError
 from ansible_collections.hwcloud.elb.plugins.module_utils._family_v3 import FAMILY
 

@@ -8,7 +8,7 @@ import copy
 
 import pytest
 
-from ansible_collections.hwcloud.elb.plugins.module_utils._engine import FailedAfterWrite
+from ansible_collections.hwcloud.elb.plugins.module_utils._errors import FailedAfterWrite
 from ansible_collections.hwcloud.elb.plugins.module_utils._errors import ApiError
 from ansible_collections.hwcloud.elb.plugins.module_utils._families import FAMILIES
 from ansible_collections.hwcloud.elb.plugins.module_utils._family import InputError
