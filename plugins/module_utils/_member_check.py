@@ -17,7 +17,6 @@ from __future__ import annotations
 from ansible_collections.hwcloud.elb.plugins.module_utils import _members
 from ansible_collections.hwcloud.elb.plugins.module_utils._members import endpoint
 from ansible_collections.hwcloud.elb.plugins.module_utils._errors import ApiError
-from ansible_collections.hwcloud.elb.plugins.module_utils._families import DEFAULT, FAMILIES
 from ansible_collections.hwcloud.elb.plugins.module_utils._family import UUID, InputError
 from ansible_collections.hwcloud.elb.plugins.module_utils._lookup import Lookup
 

@@ -134,7 +134,7 @@ class ElbModule:
     ``bounds``: the module's whole-number options of a fixed range, option -> (lowest, highest), declared by its
     runner next to its options; checked before any call."""
 
-    def __init__(self, argument_spec, bounds=WAIT_BOUNDS, **kwargs):
+    def __init__(self, argument_spec, bounds, **kwargs):
         spec = dict(CONNECTION_ARGUMENT_SPEC)
         spec.update(argument_spec)
         _strict_type_validation(sorted(name for name, option in argument_spec.items() if option.get('options')),
