@@ -183,6 +183,29 @@ def test_v2_and_v1_every_state(elb, run_task, api_version, scope, first, second,
     assert elb.writes() == []
 
 
+def test_v2_overridden_and_deleted_scoped_to_two_balancers_leave_every_other_balancer_alone(elb, run_task):
+    """v2 filters on one balancer at a time: a scope of two lists the whole project's pools, and only the pools of
+    the two balancers may be touched (kills set-reads-scope)."""
+    for name in ('v2-a', 'v2-b', 'v2-c'):
+        lb = elb.api('POST', '/v2.0/lbaas/loadbalancers', {'loadbalancer': {'name': name, 'vip_subnet_id': 'subnet'}})
+        elb.admin('POST', 'bulk', {'family': 'v2', 'loadbalancer_id': lb['loadbalancer']['id'], 'count': 1,
+                                   'name_prefix': name + '-pool-'})  # each pool with a TCP monitor
+    pool_a, pool_b = pool_id(elb, 'v2-a-pool-0', 'v2'), pool_id(elb, 'v2-b-pool-0', 'v2')
+    before = monitors(elb, 'v2')
+    assert {pool_a, pool_b, pool_id(elb, 'v2-c-pool-0', 'v2')} <= set(before)  # (and whatever the seed holds)
+    args = dict(api_version='v2', scope=['v2-a', 'v2-b'])
+
+    overridden = run_task('healthmonitors', dict(args, state='overridden', config=[dict(TCP, pool='v2-a-pool-0')]))
+    assert sorted((c['method'], c['pool']) for c in overridden['commands']) == sorted([('PUT', pool_a), ('DELETE', pool_b)])
+    after = monitors(elb, 'v2')
+    assert set(after) == set(before) - {pool_b}
+    assert dict((p, m) for p, m in after.items() if p != pool_a) == dict((p, m) for p, m in before.items() if p not in (pool_a, pool_b))
+
+    deleted = run_task('healthmonitors', dict(args, state='deleted'))
+    assert [(c['method'], c['pool']) for c in deleted['commands']] == [('DELETE', pool_a)]
+    assert monitors(elb, 'v2') == dict((p, m) for p, m in before.items() if p not in (pool_a, pool_b))
+
+
 def test_v3_deleted_by_items_and_by_scope_and_rendered_makes_no_call(elb, run_task):
     run_task('healthmonitors', dict(config=[dict(HTTP, pool='demo-http-pool'), dict(TCP, pool='demo-tcp-pool')]))
     elb.reset_stats()

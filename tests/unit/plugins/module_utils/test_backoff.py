@@ -6,22 +6,11 @@ from __future__ import annotations
 
 from ansible_collections.hwcloud.elb.plugins.module_utils._backoff import Backoff
 
-
-class FakeTime:
-    def __init__(self):
-        self.now = 100.0
-        self.sleeps = []
-
-    def clock(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
+from .fake_client import FakeTime
 
 
 def policy(rand=0.0, **kwargs):
-    fake = FakeTime()
+    fake = FakeTime(now=100.0)
     return Backoff(sleep=fake.sleep, clock=fake.clock, rand=lambda: rand, **kwargs), fake
 
 

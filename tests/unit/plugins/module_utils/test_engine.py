@@ -14,6 +14,7 @@ from ansible_collections.hwcloud.elb.plugins.module_utils._errors import FailedA
 from ansible_collections.hwcloud.elb.plugins.module_utils._errors import ApiError
 from ansible_collections.hwcloud.elb.plugins.module_utils._family_v3 import FAMILY
 
+from .fake_client import FakeTime
 from .fake_elb import FakeV3
 
 BASE = dict(state='present', wait=True, wait_timeout=30)
@@ -234,26 +235,11 @@ TCP = dict(pool='db', type='TCP', delay=5, timeout=3, max_retries=3)
 V3_HTTP = dict(pool='web', type='HTTP', delay=5, timeout=3, max_retries=3)
 
 
-class Clock:
-    """A fake monotonic clock that the engine's sleeps move forward; records each pause."""
-
-    def __init__(self):
-        self.now = 0.0
-        self.pauses = []
-
-    def __call__(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.pauses.append(seconds)
-        self.now += seconds
-
-
 def run_clocked(api, params, clock=None, diff_mode=False, warnings=None):
     """The engine with a fake clock that its pauses move forward; ``warnings`` collects its warnings."""
-    clock = clock or Clock()
+    clock = clock or FakeTime()
     # The engine's pauses come from the client's backoff (client.backoff): give it this clock, no randomness.
-    api.backoff = lambda **kwargs: Backoff(sleep=clock.sleep, clock=clock, rand=lambda: 1.0, **kwargs)
+    api.backoff = lambda **kwargs: Backoff(sleep=clock.sleep, clock=clock.clock, rand=lambda: 1.0, **kwargs)
     return Reconciler(FAMILY, api, dict(BASE, **params), diff_mode=diff_mode,
                       warn=(warnings if warnings is not None else []).append).run()
 
@@ -319,12 +305,12 @@ def test_a_balancer_busy_for_ever_ends_the_task_at_wait_timeout():
     api = FakeV3()
     api.pending_writes = 10 ** 6
     api.lb_status = ['PENDING_UPDATE']
-    clock = Clock()
+    clock = FakeTime()
     with pytest.raises(ApiError) as caught:
         run_clocked(api, dict(TCP, wait_timeout=20), clock=clock)
     assert caught.value.status == 409 and clock.now <= 20
     # rand() is 1.0: each pause is the whole step, base 2 s doubling up to the 10 s cap, the last cut at the deadline
-    assert clock.pauses == [2.0, 4.0, 8.0, 6.0]  # kills engine-poll-backoff as well
+    assert clock.sleeps == [2.0, 4.0, 8.0, 6.0]  # kills engine-poll-backoff as well
 
 
 def test_a_balancer_in_error_fails_at_once():
@@ -332,10 +318,10 @@ def test_a_balancer_in_error_fails_at_once():
     the failure after the write still reports changed (the monitor was created)."""
     api = FakeV3()
     api.lb_status = ['ERROR']
-    clock = Clock()
+    clock = FakeTime()
     with pytest.raises(FailedAfterWrite, match=r'The health check was written, but load balancer \S+ is ERROR\.$') as caught:
         run_clocked(api, TCP, clock=clock)
-    assert clock.pauses == []
+    assert clock.sleeps == []
     assert caught.value.result['changed'] is True and caught.value.result['healthmonitor']['id'] in api.monitors
 
 
@@ -343,8 +329,8 @@ def test_a_lower_case_status_counts():
     """Kills engine-status-upper: the status is compared without regard to case."""
     api = FakeV3()
     api.lb_status = ['active']
-    clock = Clock()
-    assert run_clocked(api, TCP, clock=clock)['changed'] and clock.pauses == []
+    clock = FakeTime()
+    assert run_clocked(api, TCP, clock=clock)['changed'] and clock.sleeps == []
 
 
 def test_a_balancer_pending_past_wait_timeout_fails_the_task_at_wait_timeout():
@@ -352,7 +338,7 @@ def test_a_balancer_pending_past_wait_timeout_fails_the_task_at_wait_timeout():
     outlasting wait_timeout): the create is reported (changed) and the failure comes at 20 s, not later."""
     api = FakeV3()
     api.lb_status = ['PENDING_UPDATE']
-    clock = Clock()
+    clock = FakeTime()
     with pytest.raises(FailedAfterWrite, match=r'did not become ACTIVE within wait_timeout \(20 s') as caught:
         run_clocked(api, dict(TCP, wait_timeout=20), clock=clock)
     assert clock.now == pytest.approx(20) and caught.value.result['changed'] is True and len(api.monitors) == 1
