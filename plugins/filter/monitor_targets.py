@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 name: monitor_targets
 short_description: Resolve monitor profile targets into the module arguments of an ELB API family
-version_added: 0.1.0
+version_added: 1.0.0
 author:
   - hwcloud.elb maintainers (@hwcloud-elb)
 description:
@@ -76,7 +76,7 @@ options:
     type: str
     default: targets
     choices: [targets, healthmonitors]
-    version_added: 0.2.0
+    version_added: 1.0.0
 seealso:
   - module: hwcloud.elb.healthmonitor_v3
   - module: hwcloud.elb.healthmonitor_v2

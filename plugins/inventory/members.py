@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 name: members
 short_description: Load balancer backend members as inventory hosts, grouped by balancer, pool and health
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Reads the backend members of dedicated (v3), shared (v2) or classic (v1) Huawei Cloud load balancers with
     their health, and makes each backend a host - C(ansible_host) is its address, and its member records are in

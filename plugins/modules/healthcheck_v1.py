@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 module: healthcheck_v1
 short_description: Manage the health check of a classic ELB (v1.0) listener
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Creates, updates or deletes the health check of a listener of a Huawei Cloud classic load balancer,
     through the ELB v1.0 API (C(/v1.0/{project_id}/elbaas/healthcheck)).

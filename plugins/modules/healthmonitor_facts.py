@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 module: healthmonitor_facts
 short_description: Gather the health checks of any ELB family as host facts
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Runs the same query as M(hwcloud.elb.healthmonitor_info) and returns the result as the fact
     C(hwcloud_elb_healthmonitors), so it lands in the host's facts, in fact caches and in AWX / Automation

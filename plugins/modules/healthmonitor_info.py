@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 module: healthmonitor_info
 short_description: List the health checks of any ELB family
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Lists the health checks of dedicated (v3), shared (v2) or classic (v1) Huawei Cloud load balancers,
     optionally filtered, and returns them in RV(healthmonitors).

@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 module: healthmonitor_v2
 short_description: Manage the health monitor of a shared ELB (v2.0) pool
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Creates, updates or deletes the health monitor of a backend server group (pool) of a Huawei Cloud
     shared load balancer, through the ELB v2.0 API (C(/v2.0/lbaas/healthmonitors); the project is the one of

@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 module: healthmonitor_v3
 short_description: Manage the health monitor of a dedicated ELB (v3) pool
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Creates, updates or deletes the health monitor of a backend server group (pool) of a Huawei Cloud
     dedicated load balancer, through the ELB v3 API (C(/v3/{project_id}/elb/healthmonitors)).

@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 module: healthmonitors
 short_description: Manage the health checks of many ELB pools or listeners in one task
-version_added: 0.2.0
+version_added: 1.0.0
 description:
   - The resource module of the collection - the health checks of many pools (dedicated v3, shared v2) or
     listeners (classic v1) of one API family in one task, in the convention of the network resource modules

@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 module: member
 short_description: Register, deregister, disable and enable load balancer backends
-version_added: 0.2.0
+version_added: 1.0.0
 description:
   - Registers a backend member in a pool of a dedicated (v3) or shared (v2) Huawei Cloud load balancer and waits
     until the balancer's health check reports it healthy; deregisters it without dropping its requests - weight

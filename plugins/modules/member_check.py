@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 module: member_check
 short_description: Find out why a dedicated load balancer backend fails its health check
-version_added: 0.2.0
+version_added: 1.0.0
 description:
   - Runs the member check job of a dedicated (v3) Huawei Cloud load balancer for one backend member (or a few) and
     waits for its result - the checks of the health check's configuration against the backend, of the backend's

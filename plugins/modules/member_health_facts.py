@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 module: member_health_facts
 short_description: Gather the health of load balancer backends as host facts
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Runs the same query as M(hwcloud.elb.member_health_info) (waiting too, with O(wait_for)) and returns the
     result as the fact C(hwcloud_elb_member_health), so it lands in the host's facts, in fact caches and in

@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 module: member_health_info
 short_description: Read the health of load balancer backends, or wait for it
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Lists the backend members of dedicated (v3), shared (v2) or classic (v1) Huawei Cloud load balancers with
     their health, normalised across the families, in RV(members), and counts them by health in RV(summary).

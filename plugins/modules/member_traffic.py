@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 module: member_traffic
 short_description: Take a load balancer backend out of rotation and back
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Drains a backend member of a dedicated (v3) or shared (v2) Huawei Cloud load balancer - sets its weight to
     V(0), so it gets no new connections - and restores it, in one pool or in every pool of a load balancer that

@@ -30,7 +30,7 @@ description:
   - API errors are retried with the collection's jittered backoff. A poll that still fails emits nothing and
     the source tries again later; credentials refused twice in a row (a fresh session in between) end the source,
     and with it the rulebook, with a message that names no secret.
-version_added: 0.1.0
+version_added: 1.0.0
 options:
   api_version:
     description: Which ELB family to read - C(v3) dedicated, C(v2) shared, C(v1) classic load balancers.
