@@ -167,8 +167,11 @@ class MonitorWrites:
         return True
 
 
-class Reconciler:
-    """Brings one monitor to the state a task asks for; ``run`` returns the module result."""
+class Task:
+    """One module task: the family, the client, the options, the modes, and the one write path (``writes``).
+    ``retries``: how often a create whose answer was lost may be sent again."""
+
+    WRITTEN = 'The health check'  # what a failure after a write says was written
 
     def __init__(self, family, client, params, check_mode=False, diff_mode=False, warn=None, retries=0):
         self.family = family
@@ -177,9 +180,17 @@ class Reconciler:
         self.check_mode = check_mode
         self.diff_mode = diff_mode
         self.warn = warn or (lambda message: None)
+        self.retries = retries
         self.writes = BalancerWrites(family, client, wait=params.get('wait', True),
-                                     wait_timeout=params.get('wait_timeout') or 0)
-        self.monitors = MonitorWrites(family, client, self.writes, retries=retries)
+                                     wait_timeout=params.get('wait_timeout') or 0, written=self.WRITTEN)
+
+
+class Reconciler(Task):
+    """Brings one monitor to the state a task asks for; ``run`` returns the module result."""
+
+    def __init__(self, family, client, params, **options):
+        super().__init__(family, client, params, **options)
+        self.monitors = MonitorWrites(family, client, self.writes, retries=self.retries)
 
     def run(self):
         family = self.family

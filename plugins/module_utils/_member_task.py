@@ -15,7 +15,7 @@ import copy
 import ipaddress
 
 from ansible_collections.hwcloud.elb.plugins.module_utils import _member_check, _member_wait, _members
-from ansible_collections.hwcloud.elb.plugins.module_utils._engine import BalancerWrites
+from ansible_collections.hwcloud.elb.plugins.module_utils._engine import Task
 from ansible_collections.hwcloud.elb.plugins.module_utils._errors import FailedAfterWrite
 from ansible_collections.hwcloud.elb.plugins.module_utils._families import DEFAULT, FAMILIES
 from ansible_collections.hwcloud.elb.plugins.module_utils._member_selection import needed, parse_min_healthy
@@ -143,21 +143,13 @@ def wait_healthy(client, family, scope, ids, wait_timeout, fail_fast, settling=(
                                         fail_fast=fail_fast, scope=own, settling=settling, **options)
 
 
-class MemberTask:
-    """One task on members: the family, the client, the options, the modes, and the one write path."""
+class MemberTask(Task):
+    """One task on members (the engine's Task: family, client, options, modes, the one write path)."""
 
     WRITTEN = 'The member'  # what a failure after a write says was written
 
-    def __init__(self, family, client, params, check_mode=False, diff_mode=False, warn=None, retries=0):
-        self.family = family
-        self.client = client
-        self.params = params
-        self.check_mode = check_mode
-        self.diff_mode = diff_mode
-        self.warn = warn or (lambda message: None)
-        self.retries = retries  # how often a create whose answer was lost may be sent again
-        self.writes = BalancerWrites(family, client, wait=params.get('wait', True),
-                                     wait_timeout=params.get('wait_timeout'), written=self.WRITTEN)
+    def __init__(self, family, client, params, **options):
+        super().__init__(family, client, params, **options)
         self.minimum = parse_min_healthy(params.get('min_healthy'))
 
     def wait_own_health(self, scope, ids, result, selection=None, **options):

@@ -6,28 +6,18 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.hwcloud.elb.plugins.module_utils import _member_module, _member_pool
+from ansible_collections.hwcloud.elb.plugins.module_utils import _member_pool
 from ansible_collections.hwcloud.elb.plugins.module_utils._families import FAMILIES
 from ansible_collections.hwcloud.elb.plugins.module_utils._family import InputError
 from ansible_collections.hwcloud.elb.plugins.module_utils._instance_members import (
     identity_fields, instance_problems, plan_members)
 
+from .test_member_module import params, problems
+
 ECS = 'ecs-1'
 MEMBERS = [dict(id='m-80', address='10.0.0.8', protocol_port=80, instance_id=ECS),
            dict(id='m-81', address='10.0.0.8', protocol_port=81, instance_id=ECS),
            dict(id='m-ip', address='10.0.0.9', protocol_port=80, instance_id=None)]
-
-
-def params(**given):
-    values = dict((name, None) for name in _member_module.argument_spec())
-    values.update(api_version='v3', state='present', wait=True, wait_for='healthy', wait_timeout=300, fail_fast=True)
-    values.update(given)
-    return values
-
-
-def problems(**given):
-    values = params(**given)
-    return ' '.join(_member_module.input_problems(FAMILIES[values['api_version']], values))
 
 
 def plan(state='present', **item):
