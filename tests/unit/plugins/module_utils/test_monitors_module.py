@@ -91,6 +91,16 @@ def test_replaced_resets_what_the_item_leaves_out_and_clears_the_port():
     assert after['url_path'] == '/' and 'monitor_port' not in after and after['max_retries_down'] == 3
 
 
+def test_replaced_clears_a_domain_name_the_item_leaves_out():
+    """Kills v3-clearable: without domain_name among the family's clearable fields, replaced keeps it."""
+    api = FakeSet()
+    run(api, config=[dict(TCP, pool='web', type='HTTP', url_path='/h', domain_name='www.example.com')])
+    result = run(api, 'replaced', [dict(TCP, pool='web', type='HTTP', url_path='/h')])
+    [command] = result['commands']
+    assert command['body']['healthmonitor']['domain_name'] is None
+    assert 'domain_name' not in result['after'][0]
+
+
 def test_gathered_given_back_as_replaced_changes_nothing():
     api = FakeSet()
     run(api, config=[dict(TCP, pool='db', monitor_port=3306), dict(TCP, pool='web', type='HTTP', domain_name='a.b')])
