@@ -36,3 +36,14 @@ def test_control_characters_are_refused_without_repeating_the_value():
         _module._strict_str('secret\x00value')
     assert 'secret' not in str(caught.value)
     assert _module._strict_str(200) == '200'
+
+
+def test_bounds_name_the_option_the_value_and_both_ends():
+    """Kills module-bound-upper: a value above the range must be refused as well as one below it."""
+    bounds = dict(_module.WAIT_BOUNDS, weight=(1, 100))
+    assert _module.bound_problems(dict(wait_timeout=3600, weight=1), bounds) == []
+    assert _module.bound_problems(dict(wait_timeout=3601, weight=None), bounds) == [
+        'wait_timeout is 3601; it must be a whole number from 0 to 3600.']
+    assert _module.bound_problems(dict(wait_timeout=-1, weight=101), bounds) == [
+        'wait_timeout is -1; it must be a whole number from 0 to 3600.',
+        'weight is 101; it must be a whole number from 1 to 100.']
