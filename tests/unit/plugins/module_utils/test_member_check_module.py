@@ -29,3 +29,22 @@ def test_the_member_must_be_named():
     assert 'address needs pool or loadbalancer' in problems(address='10.0.0.1')
     assert 'protocol_port applies only with address' in problems(member='m', protocol_port=80)
     assert problems(member='m') == '' and problems(loadbalancer='lb', address='10.0.0.1', protocol_port=80) == ''
+
+
+class _Scope:
+    parents = {}
+
+    def read(self, client):
+        return [dict(id='m1', address='10.0.0.1', protocol_port=80), dict(id='m2', address='10.0.0.2', protocol_port=80)]
+
+
+@pytest.mark.parametrize('outcomes, passed', [((True, True), True), ((True, False), False), ((False, False), False)])
+def test_passed_only_when_every_member_passes(monkeypatch, outcomes, passed):
+    """Kills check-passed-all: one failing member among passing ones makes the task's ``passed`` false."""
+    monkeypatch.setattr(_member_check_module, 'resolve', lambda client, family, selection: _Scope())
+    monkeypatch.setattr(_member_check_module, 'check_members', lambda *args: [
+        dict(passed=outcome, summary=[] if outcome else ['m%d fails' % index]) for index, outcome in enumerate(outcomes)])
+    params = dict(pool='p', address='10.0.0.1', wait_timeout=120, subject='all')
+    result = _member_check_module.MemberCheck(FAMILIES['v3'], None, params).run()
+    assert result['passed'] is passed and result['changed'] is False
+    assert result['summary'] == ['m%d fails' % index for index, outcome in enumerate(outcomes) if not outcome]

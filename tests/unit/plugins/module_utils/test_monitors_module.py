@@ -226,6 +226,14 @@ def pool_id(api, name):
     return next(p['id'] for p in api.pools.values() if p['name'] == name)
 
 
+def test_one_pool_given_by_name_and_by_id_is_refused_before_any_write():
+    """Kills resource-duplicate: two items naming one pool (by name, by id) once names are resolved."""
+    api = FakeSet()
+    with pytest.raises(InputError, match='the same pool as config item 1'):
+        run(api, config=[dict(TCP, pool='db'), dict(TCP, pool=pool_id(api, 'db'), delay=7)])
+    assert api.writes() == []
+
+
 def test_overridden_deletes_every_monitor_in_scope_the_config_does_not_name():
     api = FakeSet()
     run(api, config=[dict(TCP, pool='db'), dict(TCP, pool='web')])
