@@ -59,3 +59,20 @@ def test_passing_and_failed_jobs():
 
 def test_diagnose_is_nothing_outside_v3():
     assert _member_check.diagnose(None, FAMILIES['v2'], [MEMBER]) == ([], [])
+
+
+def test_the_diagnosis_checks_only_members_that_do_not_serve(monkeypatch):
+    """Kills check-failing-members: an unmonitored member gets traffic, so it is not diagnosed."""
+    checked = []
+
+    def diagnose(client, family, members, wait_timeout):
+        checked.extend(member['address'] for member in members)
+        return [], ['%s fails' % member['address'] for member in members]
+
+    monkeypatch.setattr(_member_check, 'diagnose', diagnose)
+    members = [dict(address='10.0.0.1', health='healthy'), dict(address='10.0.0.2', health='unmonitored'),
+               dict(address='10.0.0.3', health='unhealthy'), dict(address='10.0.0.4', health='checking')]
+    text, diagnosis = _member_check.diagnosis_of(None, FAMILIES['v3'], members)
+    assert checked == ['10.0.0.3', '10.0.0.4']
+    assert text == ' Diagnosis (member check): 10.0.0.3 fails 10.0.0.4 fails'
+    assert diagnosis == dict(checks=[], summary=['10.0.0.3 fails', '10.0.0.4 fails'])
