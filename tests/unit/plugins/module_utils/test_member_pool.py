@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.hwcloud.elb.plugins.module_utils import _member_pool
+from ansible_collections.hwcloud.elb.plugins.module_utils._errors import ApiError
 from ansible_collections.hwcloud.elb.plugins.module_utils._families import FAMILIES
 
 from .fake_client import FakeClient
@@ -75,3 +76,29 @@ def test_batches_only_on_v3_and_for_several_members():
     assert task.batched(2) and not task.batched(1)
     task.family = FAMILIES['v2']
     assert not task.batched(5)
+
+
+class GoneWrites:
+    """The balancer write path of a pool whose member someone else deleted meanwhile: every DELETE answers 404."""
+
+    def __init__(self, status):
+        self.status = status
+        self.calls = []
+
+    def write(self, method, path, body, parent):
+        self.calls.append((method, path))
+        raise ApiError('member gone', status=self.status)
+
+    def wait_active(self, parent, written):
+        self.calls.append(('ACTIVE', parent['id']))
+
+
+def test_a_member_deleted_meanwhile_is_what_absent_wanted_and_another_error_fails():
+    """Kills member-delete-404: a 404 on the DELETE is the member already gone, not a failure."""
+    task = member_task(state='absent', **ONE)
+    task.writes = GoneWrites(404)
+    task.deregister([], [dict(MEMBER, weight=0)])
+    assert task.writes.calls == [('DELETE', '/v3/{project_id}/elb/pools/p1/members/m1'), ('ACTIVE', 'p1')]
+    task.writes = GoneWrites(500)
+    with pytest.raises(ApiError):
+        task.deregister([], [dict(MEMBER, weight=0)])
