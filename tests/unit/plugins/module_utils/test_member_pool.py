@@ -102,3 +102,21 @@ def test_a_member_deleted_meanwhile_is_what_absent_wanted_and_another_error_fail
     task.writes = GoneWrites(500)
     with pytest.raises(ApiError):
         task.deregister([], [dict(MEMBER, weight=0)])
+
+
+class RecordedWrites(GoneWrites):
+    """A write path that records each write and answers nothing."""
+
+    def write(self, method, path, body, parent):
+        self.calls.append((method, path, body))
+
+
+def test_an_update_sends_only_the_given_fields_that_differ():
+    """Kills member-update-changes: a field given equal to the member's is not sent, nor an unchanged member."""
+    task = member_task(weight=8, name='web-1', **ONE)
+    task.writes = RecordedWrites(None)
+    other = dict(MEMBER, id='m2', address='10.0.0.2')
+    wanted = [task.wanted[0], dict(task.wanted[0], address='10.0.0.2', weight=7)]
+    task.register([(wanted[0], MEMBER), (wanted[1], other)], dict(members=[]))
+    assert task.writes.calls == [('PUT', '/v3/{project_id}/elb/pools/p1/members/m1', {'member': {'weight': 8}}),
+                                 ('ACTIVE', 'p1')]
