@@ -102,12 +102,17 @@ def test_refuses_to_drain_the_last_healthy_member(elb, run_task, web):
     assert member_weight(elb, V3, web['pool']['id'], web['first']['id']) == 7
 
 
-def test_restore_fails_naming_the_member_and_reason_after_writing(elb, run_task, web):
+def drain_a_failing_member(elb, run_task, web):
+    """The first member drained, then its backend answering 500 until the service has it OFFLINE."""
     run_task('member_traffic', dict(pool='demo-http-pool', member=web['first']['id'], state='drained',
                                     drain_timeout=0))
     web['one'].status = 500
     elb.admin('POST', 'config', {'probe_background': True, 'probe_time_scale': SCALE})
     wait_offline(elb, web['pool']['id'], web['first']['id'])
+
+
+def test_restore_fails_naming_the_member_and_reason_after_writing(elb, run_task, web):
+    drain_a_failing_member(elb, run_task, web)
     failed = run_task('member_traffic', dict(pool='demo-http-pool', member=web['first']['id'], state='serving',
                                              weight=7, wait_timeout=60), expect_failure=True)
     assert failed['changed'] and failed['members'][0]['weight'] == 7
@@ -193,11 +198,7 @@ def test_settle_writes_the_weight_only_once_the_member_stayed_healthy(elb, run_t
 
 
 def test_settle_that_never_sees_the_member_healthy_writes_nothing(elb, run_task, web):
-    run_task('member_traffic', dict(pool='demo-http-pool', member=web['first']['id'], state='drained',
-                                    drain_timeout=0))
-    web['one'].status = 500
-    elb.admin('POST', 'config', {'probe_background': True, 'probe_time_scale': SCALE})
-    wait_offline(elb, web['pool']['id'], web['first']['id'])
+    drain_a_failing_member(elb, run_task, web)
     elb.reset_stats()
     failed = run_task('member_traffic', dict(pool='demo-http-pool', member=web['first']['id'], state='serving',
                                              weight=7, wait_timeout=60, settle=True), expect_failure=True)
