@@ -172,11 +172,15 @@ class ElbClient:
 
     # -- calls ------------------------------------------------------------------------------------
 
-    def request(self, method, path, query=None, body=None):
-        """Call the ELB API; ``path`` may contain ``{project_id}``. Returns the decoded JSON body or None."""
+    def request(self, method, path, query=None, body=None, repeatable=False):
+        """Call the ELB API; ``path`` may contain ``{project_id}``. Returns the decoded JSON body or None.
+
+        ``repeatable`` marks a POST that does the same when sent twice (a batch-update, a batch-delete): it is
+        retried like a PUT."""
         project_id = self.project_id
         url = self.settings.elb_endpoint + path.format(project_id=project_id)
-        return self._json(self._send(method, url, query=query, body=body, headers={'X-Project-Id': project_id}))
+        return self._json(self._send(method, url, query=query, body=body, headers={'X-Project-Id': project_id},
+                                     repeatable=repeatable))
 
     def get(self, path, query=None):
         return self.request('GET', path, query=query)
@@ -197,13 +201,14 @@ class ElbClient:
                 return
             query['marker'] = marker
 
-    def _send(self, method, url, query=None, body=None, headers=None):
+    def _send(self, method, url, query=None, body=None, headers=None, repeatable=False):
         """One logical call, retried on 429, 502-504 and connection failures within ``api_retries``.
 
-        A POST is repeated only when the service certainly did not act on it (429, or a connection that
-        never opened); otherwise its failure is raised with ``applied_unknown`` so the caller can look
-        before it creates again.
+        A POST (unless ``repeatable``) is repeated only when the service certainly did not act on it (429, or a
+        connection that never opened); otherwise its failure is raised with ``applied_unknown`` so the caller
+        can look before it creates again.
         """
+        once = method == 'POST' and not repeatable
         if query:
             url = url + '?' + canonical_query(query)
         data = None if body is None else json.dumps(body)
@@ -217,13 +222,13 @@ class ElbClient:
                 raise ApiError('TLS failed (%s); %s' % (exc, _tls_hint(exc, url)), method=method, url=url)
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
                 unsent = _never_sent(exc)
-                if retry.exhausted() or (method == 'POST' and not unsent):
+                if retry.exhausted() or (once and not unsent):
                     raise ApiError('no answer from the service after %d attempt(s): %s' % (retry.attempt + 1, exc),
                                    method=method, url=url, applied_unknown=not unsent)
                 retry.pause()
                 continue
             status = response.status_code
-            if status in RETRY_STATUSES and not retry.exhausted() and (method != 'POST' or status == 429):
+            if status in RETRY_STATUSES and not retry.exhausted() and (not once or status == 429):
                 retry.pause(at_least=retry_after_seconds(response.headers.get('Retry-After')))
                 continue
             if status >= 400:

@@ -45,13 +45,14 @@ class BalancerWrites:
         self.own_write_retries = own_write_retries
         self.wrote = False  # a write of this component went through
 
-    def write(self, method, path, body, parent):
-        """One write; a 409 while the balancer is busy is retried until ``wait_timeout``."""
+    def write(self, method, path, body, parent, repeatable=False):
+        """One write; a 409 while the balancer is busy is retried until ``wait_timeout``. ``repeatable``: a POST
+        that does the same when sent twice (see ``ElbClient.request``)."""
         busy = self.client.backoff(deadline=self.wait_timeout, base=POLL_BASE, cap=POLL_CAP)
         again = self.client.backoff(budget=self.own_write_retries)
         while True:
             try:
-                answer = self.client.request(method, path, body=body)
+                answer = self.client.request(method, path, body=body, repeatable=repeatable)
             except ApiError as err:
                 if err.status != 409:
                     raise

@@ -266,10 +266,13 @@ class Member(MemberTask):
         return self.batch('batch-add', [self.body(item) for item in items])
 
     def batch(self, action, bodies):
+        """POST the members to a batch endpoint, at most BATCH_SIZE a call. A batch-update or batch-delete sent
+        twice does what it did once (a member deleted is then "not found"), so a lost answer is sent again."""
         answers = []
         for start in range(0, len(bodies), BATCH_SIZE):
             answer = self.writes.write('POST', self.pool_path('/' + action),
-                                       {'members': bodies[start:start + BATCH_SIZE]}, self.pool)
+                                       {'members': bodies[start:start + BATCH_SIZE]}, self.pool,
+                                       repeatable=action != 'batch-add')
             self.wrote = True
             answers += [self.record(raw) for raw in (answer or {}).get('members') or []]
         return answers

@@ -191,6 +191,28 @@ def test_members_list_uses_the_v3_batch_endpoints(elb, run_task, backends, pool)
     assert pool_members(elb, V3, pool['id']) == {}
 
 
+def test_lost_batch_update_and_delete_answers_are_sent_again(elb, run_task, backends, pool):
+    """A batch-update or batch-delete whose answer is lost (a 503 before applying, a 502 after) is sent again: both
+    do the same twice (the second batch-delete finds the members "not found"), so the deregistration ends with the
+    members gone, not with a failure."""
+    new = [backends.http(200) for _index in range(2)]
+    items = [dict(address='127.0.0.1', protocol_port=b.port) for b in new]
+    run_task('member', dict(pool='demo-http-pool', members=items, weight=4, wait=False))
+    elb.admin('POST', 'faults', {'rules': [
+        {'method': 'POST', 'path': r'/members/batch-update$', 'status': 502, 'times': 1, 'after_apply': True},
+        {'method': 'POST', 'path': r'/members/batch-delete$', 'status': 503, 'times': 1},
+        {'method': 'POST', 'path': r'/members/batch-delete$', 'status': 502, 'times': 1, 'after_apply': True}]})
+    elb.reset_stats()
+    gone = run_task('member', dict(pool='demo-http-pool', members=items, state='absent', drain_timeout=0,
+                                   wait_timeout=60))
+    elb.admin('DELETE', 'faults')
+    assert gone['changed'] and not any(m['present'] for m in gone['members'])
+    assert pool_members(elb, V3, pool['id']) == {}
+    sent = [(path.rsplit('/', 1)[-1], status) for method, path, status in elb.calls() if method == 'POST']
+    assert sent == [('batch-update', 502), ('batch-update', 200),
+                    ('batch-delete', 503), ('batch-delete', 502), ('batch-delete', 200)], sent
+
+
 def test_v2_register_disable_enable_deregister(elb, run_task, backends):
     manual(elb, scale=SCALE)
     pool = elb.pool('shared-http-pool', 'v2')

@@ -41,7 +41,7 @@ class FakeV3:
     def get(self, path, query=None):
         return self.request('GET', path, query=query)
 
-    def request(self, method, path, query=None, body=None):
+    def request(self, method, path, query=None, body=None, repeatable=False):  # pylint: disable=unused-argument
         self.calls.append((method, path))
         parts = path.split('/')[4:]  # after /v3/{project_id}/elb
         kind, ident = parts[0], (parts[1] if len(parts) > 1 else None)

@@ -63,7 +63,7 @@ class FakeV1:
     def get(self, path, query=None):
         return self.request('GET', path, query=query)
 
-    def request(self, method, path, query=None, body=None):
+    def request(self, method, path, query=None, body=None, repeatable=False):  # pylint: disable=unused-argument
         self.calls.append((method, path, dict(query or {})))
         parts = path.split('/')[4:]  # after /v1.0/{project_id}/elbaas
         kind, ident = parts[0], (parts[1] if len(parts) > 1 else None)

@@ -25,7 +25,7 @@ class FakeV2(FakeV3):
         for pool in self.pools.values():
             pool['healthmonitor_id'] = None
 
-    def request(self, method, path, query=None, body=None):
+    def request(self, method, path, query=None, body=None, repeatable=False):  # pylint: disable=unused-argument
         assert path.startswith(BASE), path
         body = self._as_the_service_keeps_it(method, path, body)
         count = len(self.calls)

@@ -25,7 +25,7 @@ class Client(FakeClient):
         super().__init__()
         self.writes, self.statuses, self.calls = list(writes), list(statuses), []
 
-    def request(self, method, path, query=None, body=None):
+    def request(self, method, path, query=None, body=None, repeatable=False):  # pylint: disable=unused-argument
         self.calls.append(method)
         answer = (self.writes if method != 'GET' else self.statuses).pop(0)
         if isinstance(answer, ApiError):

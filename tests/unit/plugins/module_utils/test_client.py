@@ -107,6 +107,13 @@ def test_post_is_not_repeated_after_it_was_sent():
         assert len(client.session.calls) == 1 and not sleeps
 
 
+def test_a_repeatable_post_is_retried_like_a_put():
+    """A batch-update or batch-delete sent twice does what it did once: a lost answer is sent again."""
+    client, sleeps = make_client([answer(503), dropped(), answer(200, {'members': []})])
+    assert client.request('POST', '/x/batch-delete', body={'members': []}, repeatable=True) == {'members': []}
+    assert len(client.session.calls) == 3 and len(sleeps) == 2
+
+
 def test_post_is_retried_when_it_certainly_was_not_acted_on():
     client, sleeps = make_client([answer(429), refused(), answer(201, {'id': 1})])
     assert client.request('POST', '/x', body={'a': 1}) == {'id': 1}

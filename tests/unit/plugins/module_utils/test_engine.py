@@ -254,7 +254,7 @@ def test_a_pool_id_nobody_has_is_a_clear_input_error():
 def test_a_list_that_ignores_the_name_filter_still_finds_the_one_named():
     """Kills engine-find-by-name-filter: the pool list is narrowed by name here too, whatever the server did."""
     class Unfiltered(FakeV3):
-        def request(self, method, path, query=None, body=None):
+        def request(self, method, path, query=None, body=None, repeatable=False):  # pylint: disable=unused-argument
             if method == 'GET' and path.endswith('/pools') and query:
                 self.calls.append((method, path))
                 return {'pools': list(self.pools.values())}
@@ -287,7 +287,7 @@ def test_an_update_waits_for_the_balancer():
 def test_a_400_while_pending_is_not_retried():
     """Kills engine-write-409-only: only a 409 means "busy"; any other refusal ends the task at once."""
     class Refusing(FakeV3):
-        def request(self, method, path, query=None, body=None):
+        def request(self, method, path, query=None, body=None, repeatable=False):  # pylint: disable=unused-argument
             if method == 'POST':
                 self.calls.append((method, path))
                 raise ApiError('Invalid input', status=400, error_code='ELB.8902')
@@ -348,7 +348,7 @@ def test_a_read_failing_during_the_wait_still_reports_the_write():
     """Kills engine-failed-after-write-api: an API error while waiting for ACTIVE comes after the POST, so the
     task says changed and what was created (FailedAfterWrite), not a plain API failure."""
     class BalancerUnreadable(FakeV3):
-        def request(self, method, path, query=None, body=None):
+        def request(self, method, path, query=None, body=None, repeatable=False):  # pylint: disable=unused-argument
             if 'loadbalancers' in path:
                 self.calls.append((method, path))
                 raise ApiError('internal error', status=500)

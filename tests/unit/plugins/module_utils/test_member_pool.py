@@ -120,3 +120,15 @@ def test_an_update_sends_only_the_given_fields_that_differ():
     task.register([(wanted[0], MEMBER), (wanted[1], other)], dict(members=[]))
     assert task.writes.calls == [('PUT', '/v3/{project_id}/elb/pools/p1/members/m1', {'member': {'weight': 8}}),
                                  ('ACTIVE', 'p1')]
+
+
+def test_only_the_batch_calls_that_do_the_same_twice_are_sent_again_after_a_lost_answer():
+    """batch-update and batch-delete are repeatable (a deleted member is then "not found"); batch-add is not: a
+    lost answer of a create is looked for before sending again."""
+    task = member_task(**ONE)
+    sent = []
+    task.writes.write = lambda method, path, body, parent, repeatable=False: sent.append(
+        (path.rsplit('/', 1)[-1], repeatable)) or {'members': []}
+    for action in ('batch-add', 'batch-update', 'batch-delete'):
+        task.batch(action, [dict(id='m1'), dict(id='m2')])
+    assert sent == [('batch-add', False), ('batch-update', True), ('batch-delete', True)]

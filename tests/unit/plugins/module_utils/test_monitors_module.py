@@ -39,7 +39,7 @@ class FakeSet(FakeV3):
             return [copy.deepcopy(p) for p in self.pools.values()]
         return [copy.deepcopy(m) for m in self.monitors.values()]
 
-    def request(self, method, path, query=None, body=None):
+    def request(self, method, path, query=None, body=None, repeatable=False):  # pylint: disable=unused-argument
         if method != 'GET' and not path.split('/')[4] == 'loadbalancers':
             if self.busy_from is not None and self.written >= self.busy_from and self.busy_times:
                 self.busy_times -= 1
@@ -161,7 +161,7 @@ def test_a_lost_answer_read_back_as_applied_counts_as_written_and_a_write_never_
     db, web = (next(p['id'] for p in api.pools.values() if p['name'] == name) for name in ('db', 'web'))
     original = api.request
 
-    def lose_the_first_answer(method, path, query=None, body=None):
+    def lose_the_first_answer(method, path, query=None, body=None, repeatable=False):  # pylint: disable=unused-argument
         answer = original(method, path, query, body)
         if method == 'PUT':
             raise ApiError('no answer', status=502, applied_unknown=True)
@@ -257,7 +257,7 @@ def test_a_create_that_meets_another_writers_monitor_brings_that_monitor_to_the_
     db = pool_id(api, 'db')
     original = api.request
 
-    def another_writer_first(method, path, query=None, body=None):
+    def another_writer_first(method, path, query=None, body=None, repeatable=False):  # pylint: disable=unused-argument
         if method == 'POST' and not api.monitors:
             original('POST', path, body={'healthmonitor': dict(TCP, pool_id=db, delay=20)})
             raise ApiError('a monitor exists', status=409, error_code='ELB.8902')
