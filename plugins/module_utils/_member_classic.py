@@ -133,9 +133,10 @@ class ClassicMember(MemberTask):
                 retry.pause()
 
     def remove(self, member):
+        """removeMember, sent again after a lost answer: a second one finds the backend gone (404), as wanted."""
         try:
             answer = self.writes.write('POST', self.path('/action'), {'removeMember': [{'id': member['id']}]},
-                                       self.listener)
+                                       self.listener, repeatable=True)
         except ApiError as err:
             if err.status != 404:  # already gone is what we wanted
                 raise

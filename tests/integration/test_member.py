@@ -392,6 +392,19 @@ def test_v1_a_lost_add_answer_is_read_back_not_added_twice(elb, run_task):
     assert [m for m, _p in classic_writes(elb, listener['id'])] == ['POST'], elb.calls()
 
 
+def test_v1_a_lost_remove_answer_is_sent_again_and_finds_the_backend_gone(elb, run_task):
+    listener = classic_listener(elb)
+    elb.api('POST', '%s/listeners/%s/members' % (V1, listener['id']), [{'server_id': 'ecs-5', 'address': '127.0.0.5'}])
+    elb.admin('POST', 'faults', {'rules': [{'method': 'POST', 'path': r'/members/action$', 'status': 502,
+                                            'times': 1, 'after_apply': True}]})
+    elb.reset_stats()
+    gone = run_task('member', dict(api_version='v1', listener=listener['id'], address='127.0.0.5', state='absent'))
+    elb.admin('DELETE', 'faults')
+    assert gone['changed'] and not gone['members'][0]['present']
+    assert '127.0.0.5' not in classic_members(elb, listener['id'])
+    assert [status for method, _path, status in elb.calls() if method == 'POST'] == [502, 404], elb.calls()
+
+
 def test_v1_without_wait_no_job_is_polled_and_an_unknown_listener_is_nothing_to_remove(elb, run_task):
     listener = classic_listener(elb)
     elb.reset_stats()
