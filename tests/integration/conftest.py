@@ -196,15 +196,15 @@ def task_play(module, args, name='task', ignore_errors=False, **task_options):
     return [{'name': 'test', 'hosts': 'localhost', 'gather_facts': False, 'tasks': [task]}]
 
 
-def busy_then_write(elb, busy, write, pending_seconds=4):
-    """One play: ``busy`` (a task that writes and leaves the balancer PENDING_UPDATE for ``pending_seconds``), then
-    ``write``, which meets that window. In one play the next task starts within a second or two, so the window
-    need not outlast an ansible-playbook start-up (issue 28: it was 8 s, and two plays). Returns write's result."""
+def busy_then_write(elb, busy, module, args, pending_seconds=1.0):
+    """``busy()`` writes and leaves the balancer PENDING_UPDATE for ``pending_seconds``; then ``module`` runs with
+    ``args`` in-process, milliseconds later, and meets that window (a 409), whatever TEST_END_TO_END says: an
+    ansible-playbook start-up would outlast it (issue 28: it was two plays and 8 s, then one play and 4 s). Returns
+    the module's result."""
     elb.admin('POST', 'config', {'pending_seconds': pending_seconds})
     elb.reset_stats()
-    play = [{'name': 'busy', 'hosts': 'localhost', 'gather_facts': False, 'tasks': [busy, write]}]
-    run = run_playbook(play, env=connection_env(elb), expect_rc=0)
-    return run.result()
+    busy()
+    return run_in_process(elb, module, args)
 
 
 def pytest_configure(config):

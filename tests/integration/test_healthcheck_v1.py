@@ -8,9 +8,11 @@ and classic-udp-listener (UDP:53); classic-internal-lb (Internal) with classic-i
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 
-from .conftest import PROJECT_ID, busy_then_write, connection_env, run_playbook, task_play
+from .conftest import PROJECT_ID, busy_then_write, connection_env, run_in_process, run_playbook, task_play
 
 # run_task runs the module in-process here but where a call says end_to_end (conftest.run_task, issue 28).
 pytestmark = pytest.mark.in_process
@@ -197,10 +199,9 @@ def test_a_listener_id_under_another_balancer_fails(elb, run_task):
 
 def test_waits_through_a_pending_balancer(elb, run_task):
     run_task('healthcheck_v1', TCP)
-    # One play: the write without wait leaves the balancer PENDING_UPDATE, the next task meets it (a 409).
-    busy = {'name': 'own', 'hwcloud.elb.healthcheck_v1': dict(TCP, healthcheck_interval=11, wait=False)}
-    write = {'name': 'write', 'hwcloud.elb.healthcheck_v1': dict(TCP, healthcheck_interval=12)}
-    result = busy_then_write(elb, busy, write)
+    # The write without wait leaves the balancer PENDING_UPDATE, the next run meets it (a 409).
+    busy = functools.partial(run_in_process, elb, 'healthcheck_v1', dict(TCP, healthcheck_interval=11, wait=False))
+    result = busy_then_write(elb, busy, 'healthcheck_v1', dict(TCP, healthcheck_interval=12))
     assert result['changed']
     statuses = [c[2] for c in elb.writes()]
     assert statuses[:2] == [200, 409] and statuses[-1] == 200, statuses

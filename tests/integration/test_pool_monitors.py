@@ -8,11 +8,12 @@ alone does stays in test_healthmonitor_v3.py and test_healthmonitor_v2.py.
 
 from __future__ import annotations
 
+import functools
 import json
 
 import pytest
 
-from .conftest import SK, busy_then_write, connection_env, run_playbook, task_play
+from .conftest import SK, busy_then_write, connection_env, run_in_process, run_playbook, task_play
 from .monitor_families import FAMILIES
 
 # run_task runs the module in-process here but where a call says end_to_end (conftest.run_task, issue 28).
@@ -132,13 +133,10 @@ def test_timeout_not_below_delay_warns(elb, run_task, family):
 def test_waits_through_a_pending_balancer(elb, run_task, family, busy_by):
     monitor_id = run_task(family.module, family.tcp)['healthmonitor']['id']
     if busy_by == 'own_write_without_wait':  # returns at once, the balancer PENDING_UPDATE
-        busy = {'name': 'own', 'hwcloud.elb.' + family.module: family.task('tcp', delay=11, wait=False)}
+        busy = functools.partial(run_in_process, elb, family.module, family.task('tcp', delay=11, wait=False))
     else:
-        busy = {'name': 'another client', 'ansible.builtin.uri': {
-            'url': elb.url + '%s/%s' % (family.monitors, monitor_id), 'method': 'PUT', 'body_format': 'json',
-            'body': {'healthmonitor': {'delay': 11}}, 'headers': {'X-Auth-Token': elb.token()}}}
-    write = {'name': 'write', 'hwcloud.elb.' + family.module: family.task('tcp', delay=12)}
-    result = busy_then_write(elb, busy, write)  # refused with 409 at first, then succeeds
+        busy = functools.partial(elb.api, 'PUT', '%s/%s' % (family.monitors, monitor_id), {'healthmonitor': {'delay': 11}})
+    result = busy_then_write(elb, busy, family.module, family.task('tcp', delay=12))  # a 409 at first, then written
     assert result['changed']
     family.assert_own_paths_only(elb)
     statuses = [c[2] for c in elb.writes()]

@@ -118,7 +118,7 @@ def test_lost_update_and_delete_answers_converge(elb, run_task, method):
 def test_eight_forks_write_monitors_of_eight_pools_on_one_balancer(elb):
     pools = elb.admin('POST', 'bulk', {'family': 'v3', 'count': 8, 'protocol': 'TCP', 'monitor': None,
                                        'name_prefix': 'fork-'})['ids']
-    elb.admin('POST', 'config', {'pending_seconds': 0.5})
+    elb.admin('POST', 'config', {'pending_seconds': 0.3})
     inventory = '[workers]\n' + '\n'.join('w%d pool=fork-%d' % (i, i) for i in range(8)) + \
         '\n[workers:vars]\nansible_connection=local\n'
     play = [{'name': 'eight at once', 'hosts': 'workers', 'gather_facts': False, 'tasks': [

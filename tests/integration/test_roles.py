@@ -114,7 +114,8 @@ def test_v3_profiles_and_overrides_land_field_by_field_then_a_rerun_writes_nothi
 def test_the_roles_return_once_the_balancer_is_active_again(elb):
     """The roles call hwcloud.elb.healthmonitors without ``wait``: its default is what playbooks get, and it must
     wait, or the next task meets a busy balancer. Kills resource-wait-default (``wait`` defaulting to false)."""
-    elb.admin('POST', 'config', {'pending_seconds': 5})  # each write leaves the balancer PENDING_UPDATE for 5 s
+    # Each write leaves the balancer PENDING_UPDATE for 3 s: longer than the play takes to end after its write.
+    elb.admin('POST', 'config', {'pending_seconds': 3})
     run(elb, apply('tcp_monitor', targets=[dict(pool='demo-tcp-pool', port=3306)]))
     assert [c[0] for c in elb.writes()] == ['POST']
     balancer_id = elb.pool('demo-tcp-pool')['loadbalancers'][0]['id']
