@@ -102,14 +102,14 @@ galaxy-import: build $(IMPORTER_VENV)/.installed
 # make test in three steps, each as parallel as the cores allow (issue 28; TEST_JOBS, default one per core, through
 # make's job server): the checks and the quick suites side by side, each target's output kept together; then the
 # integration suite while the EDA and floor environments install beside it (mostly waiting, as the suite is); then
-# the EDA and floor suites. A failure stops the step it is in, and make test with it.
+# the EDA and floor suites side by side. A failure stops the step it is in, and make test with it.
 TEST_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CHECKS := lint changelog-lint docs-check docs-site galaxy-import sanity units emulator-tests
 
 test:
 	$(MAKE) --no-print-directory -j$(TEST_JOBS) --output-sync=target $(CHECKS)
 	$(MAKE) --no-print-directory -j$(TEST_JOBS) --output-sync=line integration eda-java $(EDA_VENV)/.installed $(FLOOR_VENV)/.installed
-	$(MAKE) --no-print-directory eda floor
+	$(MAKE) --no-print-directory -j$(TEST_JOBS) --output-sync=target eda floor
 
 # Event-Driven Ansible (issue 31): the event source hwcloud.elb.member_health against the emulator, and the
 # example rulebook end to end under ansible-rulebook, from a virtual environment of its own (tests/requirements-eda.txt).
