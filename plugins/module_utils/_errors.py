@@ -94,6 +94,8 @@ def parse_error_body(body):
         return (str(code) if code is not None else None), message, error.get('request_id')
     if isinstance(error, str):
         return None, error, None
+    if isinstance(data.get('code'), str) and isinstance(data.get('message'), str):
+        return data['code'], data['message'], data.get('request_id')
     return None, json.dumps(data, sort_keys=True)[:500], None
 
 

@@ -1,6 +1,6 @@
 # Copyright: hwcloud.elb contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Every error body shape the ELB families, IAM and the API gateway send."""
+"""Every error body shape the ELB families, IAM, VPC and the API gateway send."""
 
 from __future__ import annotations
 
@@ -22,6 +22,8 @@ SHAPES = [
      ('APIGW.0308', 'The throttling threshold has been reached: policy user over ratelimit', 'b' * 32)),
     ('IAM', {'error': {'code': 401, 'message': 'The username or password is wrong.', 'title': 'Unauthorized'}},
      ('401', 'The username or password is wrong.', None)),
+    ('VPC', {'code': 'VPC.0101', 'message': 'Invalid marker m: no subnet of the project has that id.'},
+     ('VPC.0101', 'Invalid marker m: no subnet of the project has that id.', None)),
 ]
 
 
