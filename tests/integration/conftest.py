@@ -207,6 +207,17 @@ def busy_then_write(elb, busy, module, args, pending_seconds=1.0):
     return run_in_process(elb, module, args)
 
 
+# The files whose tests take tens of seconds each (real traffic, rolling updates): run first. Under `--dist
+# worksteal` the first half of the list goes to one worker, the rest to the other, and an idle worker steals from
+# the end of the other's list: so the long tests are spread and neither worker ends waiting alone on one of them.
+LONG_FIRST = ('test_zero_downtime.py', 'test_rolling_update.py', 'test_blue_green.py', 'test_settle.py',
+              'test_healthmonitors.py', 'test_roles.py')
+
+
+def pytest_collection_modifyitems(items):
+    items.sort(key=lambda item: item.path.name not in LONG_FIRST)  # stable: the order within each group stays
+
+
 def pytest_configure(config):
     config.addinivalue_line('markers', 'in_process: run_task runs the module in-process unless told end_to_end '
                                        '(see the run_task fixture)')
