@@ -29,6 +29,16 @@ class Role(namedtuple('Role', 'label options lacks defaults_not_sent module iden
     __slots__ = ()
 
 
+class MemberApi(namedtuple('MemberApi', 'subnet_field subnet_required batches instance_ids check settle')):
+    """What a pool family's member API takes beyond a create, a weight and a delete at ``Family.member_path``.
+
+    subnet_field: the body key naming a member's subnet; subnet_required: a create must name one; batches: the
+    batch-add, batch-update and batch-delete endpoints; instance_ids: instance-type members, named by instance_id;
+    check: the member check job (member_check, diagnose); settle: member_traffic's settle can read what it needs."""
+
+    __slots__ = ()
+
+
 class InputError(Exception):
     """The task's options cannot work; the message names the option, the value and what is allowed."""
 
@@ -87,12 +97,13 @@ class Family:
     members: how its backend members and their health are read (a reader of ``_members.py``), or None.
     member_path: where a pool's members are written (``{pool_id}`` in it: create, weight, delete); None for a
     family whose members have no weight to write (classic: member_traffic refuses it, member adds by job).
+    member_api: a ``MemberApi``, what more its member API takes (None: nothing more).
     clearable: the fields an update may clear by sending null (healthmonitors' ``replaced`` uses it).
     """
 
     def __init__(self, name, module, identity_spec, result_key, path, wrapper, fields, type_field, create_required,
                  parent, loadbalancer, record, role, query_filters, checks=(), one_value_filters=False, query=None,
-                 list_key=None, members=None, member_path=None, clearable=()):
+                 list_key=None, members=None, member_path=None, member_api=None, clearable=()):
         self.name = name
         self.module = module
         self.identity_spec = identity_spec
@@ -117,7 +128,12 @@ class Family:
             raise ValueError('family %s has a list call: declare its list_key' % name)
         self.members = members
         self.member_path = member_path
+        self.member_api = member_api
         self.clearable = tuple(clearable)
+
+    def members_can(self, what):
+        """Whether its member API takes ``what``, a ``MemberApi`` field (batches, instance_ids, check, settle)."""
+        return bool(self.member_api and getattr(self.member_api, what))
 
     def unwrap(self, data):
         return data.get(self.wrapper) if self.wrapper and isinstance(data, dict) else data

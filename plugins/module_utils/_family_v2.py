@@ -11,6 +11,7 @@ so a value it does not keep must never turn every run into a change (see ``Reser
 from __future__ import annotations
 
 from ansible_collections.hwcloud.elb.plugins.module_utils import _checks, _members
+from ansible_collections.hwcloud.elb.plugins.module_utils._family import MemberApi
 from ansible_collections.hwcloud.elb.plugins.module_utils._family_v3 import DOMAIN_NAME, DOMAIN_NAME_HINT
 from ansible_collections.hwcloud.elb.plugins.module_utils._family_v3 import FAMILY as V3
 from ansible_collections.hwcloud.elb.plugins.module_utils._fields import Field
@@ -140,6 +141,8 @@ FAMILY = pool_family(
     label='shared (v2)',
     member_reader=_members.TreeMembers,
     members_path='/pools/{pool_id}/members',
+    member_api=MemberApi(subnet_field='subnet_id', subnet_required=True, batches=False, instance_ids=False,
+                         check=False, settle=False),
     one_value_filters=True,
     defaults_not_sent=('expected_codes', 'method'),
     fields=FIELDS,

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from ansible_collections.hwcloud.elb.plugins.module_utils import _checks, _members
+from ansible_collections.hwcloud.elb.plugins.module_utils._family import MemberApi
 from ansible_collections.hwcloud.elb.plugins.module_utils._fields import Field
 from ansible_collections.hwcloud.elb.plugins.module_utils._pool_family import pool_family
 
@@ -59,6 +60,8 @@ FAMILY = pool_family(
     label='dedicated (v3)',
     member_reader=_members.ProjectMembers,
     members_path='/members',
+    member_api=MemberApi(subnet_field='subnet_cidr_id', subnet_required=False, batches=True, instance_ids=True,
+                         check=True, settle=True),
     fields=FIELDS,
     record=lambda pool_id: dict(id=None, project_id=None, pools=[{'id': pool_id}], created_at=None, updated_at=None),
     query_filters=QUERY_FILTERS,

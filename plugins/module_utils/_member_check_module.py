@@ -30,7 +30,7 @@ def argument_spec():
 
 def input_problems(family, params):
     """Everything wrong with the options, before any call (a list of sentences)."""
-    if family.name != 'v3':
+    if not family.members_can('check'):
         return [REFUSAL % family.name]
     problems = []
     if not params.get('member') and not params.get('address'):

@@ -31,7 +31,6 @@ STATES = (PRESENT, ABSENT, ENABLED, DISABLED)  # the member module's task states
 HEALTHY, NO_WAIT = 'healthy', 'none'  # what wait_for takes
 # The member fields a task may set (compared, updated); subnet is used on create only.
 FIELDS = ('name', 'weight', 'admin_state_up')
-SUBNET_FIELD = {'v3': 'subnet_cidr_id', 'v2': 'subnet_id'}
 BATCH_SIZE = 200  # members per batch call (★ the emulator's limit; the API reference does not state one)
 VIEW_KEYS = ('id', 'name', 'address', 'protocol_port', 'pool_id', 'pool_name', 'loadbalancer_id', 'weight',
              'admin_state_up') + IDENTITY_KEYS
@@ -126,12 +125,13 @@ class Member(MemberTask):
                                  'with state: present, admin_state_up: %s). Nothing was written.' % (
                                      member_text(missing), self.pool.get('name') or self.pool['id'], params['state'],
                                      str(params['state'] == ENABLED).lower()))
-        if params['state'] == PRESENT and self.family.name == 'v2':
+        if params['state'] == PRESENT and self.family.member_api.subnet_required:
             no_subnet = [item for item, member in plan if member is None and not item.get('subnet')]
             if no_subnet:
-                raise InputError('Registering %s in shared (v2) pool %s needs subnet (the id of the subnet of the '
-                                 "member's address, subnet_id). Nothing was written." % (
-                                     member_text(no_subnet), self.pool.get('name') or self.pool['id']))
+                raise InputError('Registering %s in %s pool %s needs subnet (the id of the subnet of the '
+                                 "member's address, %s). Nothing was written." % (
+                                     member_text(no_subnet), self.family.role.label,
+                                     self.pool.get('name') or self.pool['id'], self.family.member_api.subnet_field))
         result = self.plan_result(plan)
         leaving = self.leaving(plan)
         if leaving and self.minimum is not None:
@@ -200,7 +200,7 @@ class Member(MemberTask):
 
     def batched(self, count):
         """Whether these writes go through the v3 batch endpoints (several members at once)."""
-        return self.family.name == 'v3' and count > 1
+        return self.family.members_can('batches') and count > 1
 
     def register(self, plan, result):
         """Create the missing members, update the others where a given field differs; then ACTIVE, the drain of
@@ -252,7 +252,7 @@ class Member(MemberTask):
         body = dict(address=item['address'], protocol_port=item['protocol_port'])
         body.update((name, item[name]) for name in FIELDS if item.get(name) is not None)
         if item.get('subnet'):
-            body[SUBNET_FIELD[self.family.name]] = item['subnet']
+            body[self.family.member_api.subnet_field] = item['subnet']
         return body
 
     def post(self, items):

@@ -21,11 +21,11 @@ def pool_parent(path):
                   loadbalancer_id=pool_loadbalancer_id)
 
 
-def pool_family(name, api, label, member_reader, members_path, one_value_filters=False, defaults_not_sent=(),
-                **declared):
+def pool_family(name, api, label, member_reader, members_path, member_api, one_value_filters=False,
+                defaults_not_sent=(), **declared):
     """A family of pool monitors under the API root ``api`` (``/v3/{project_id}/elb``): its paths derive from
-    the root, its member reader (a ``_members`` class) gets the same ones. ``declared``: what the family says
-    for itself (module, fields, record, query_filters, checks)."""
+    the root, its member reader (a ``_members`` class) gets the same ones; ``member_api``: a ``MemberApi``.
+    ``declared``: what the family says for itself (module, fields, record, query_filters, checks)."""
     monitors, pools, loadbalancers = api + '/healthmonitors', api + '/pools', api + '/loadbalancers'
     return Family(
         name=name,
@@ -43,5 +43,6 @@ def pool_family(name, api, label, member_reader, members_path, one_value_filters
         members=member_reader(api + members_path, loadbalancers=loadbalancers, pools=pools, monitors=monitors,
                               monitors_key='healthmonitors', one_value_filters=one_value_filters),
         member_path=pools + '/{pool_id}/members',
+        member_api=member_api,
         clearable=('monitor_port', 'domain_name'),  # an update that sends null clears them
         **declared)

@@ -10,8 +10,12 @@ import pytest
 from ansible_collections.hwcloud.elb.plugins.module_utils import _member_pool
 from ansible_collections.hwcloud.elb.plugins.module_utils._errors import ApiError
 from ansible_collections.hwcloud.elb.plugins.module_utils._families import FAMILIES
+from ansible_collections.hwcloud.elb.plugins.module_utils._family import MemberApi
+from ansible_collections.hwcloud.elb.plugins.module_utils._instance_members import instance_problems
+from ansible_collections.hwcloud.elb.plugins.module_utils._member_check import diagnose_problem
 
 from .fake_client import FakeClient
+from .test_families import throwaway_family
 from .test_member_module import ONE, params
 
 
@@ -132,3 +136,16 @@ def test_only_the_batch_calls_that_do_the_same_twice_are_sent_again_after_a_lost
     for action in ('batch-add', 'batch-update', 'batch-delete'):
         task.batch(action, [dict(id='m1'), dict(id='m2')])
     assert sent == [('batch-add', False), ('batch-update', True), ('batch-delete', True)]
+
+
+def test_what_a_family_declares_of_its_member_api_is_what_the_member_side_does():
+    """No family name in the member code: a fourth family's declaration decides batches, the subnet's body key,
+    the subnet a create needs, instance_id and the check job."""
+    v9 = throwaway_family(member_path='/v9/{project_id}/pools/{pool_id}/members', member_api=MemberApi(
+        subnet_field='network_id', subnet_required=True, batches=True, instance_ids=False, check=True, settle=False))
+    task = _member_pool.Member(v9, FakeClient(), params(subnet='net-1', **ONE), diff_mode=True)
+    assert task.batched(2) and task.body(task.wanted[0])['network_id'] == 'net-1'
+    assert 'instance_id applies only with api_version v3' in instance_problems(v9, dict(instance_id='i-1'))[0]
+    assert diagnose_problem(v9) is None and 'api_version v2 has no member check' in diagnose_problem(FAMILIES['v2'])
+    assert [name for name, family in sorted(FAMILIES.items()) if family.members_can('batches')] == ['v3']
+    assert FAMILIES['v2'].member_api.subnet_required and not FAMILIES['v1'].members_can('settle')
