@@ -39,6 +39,10 @@ class MemberApi(namedtuple('MemberApi', 'subnet_field subnet_required batches in
     __slots__ = ()
 
 
+NO_MEMBER_API = MemberApi(subnet_field=None, subnet_required=False, batches=False, instance_ids=False, check=False,
+                          settle=False)
+
+
 class InputError(Exception):
     """The task's options cannot work; the message names the option, the value and what is allowed."""
 
@@ -97,13 +101,13 @@ class Family:
     members: how its backend members and their health are read (a reader of ``_members.py``), or None.
     member_path: where a pool's members are written (``{pool_id}`` in it: create, weight, delete); None for a
     family whose members have no weight to write (classic: member_traffic refuses it, member adds by job).
-    member_api: a ``MemberApi``, what more its member API takes (None: nothing more).
+    member_api: a ``MemberApi``, what more its member API takes (default: nothing more).
     clearable: the fields an update may clear by sending null (healthmonitors' ``replaced`` uses it).
     """
 
     def __init__(self, name, module, identity_spec, result_key, path, wrapper, fields, type_field, create_required,
                  parent, loadbalancer, record, role, query_filters, checks=(), one_value_filters=False, query=None,
-                 list_key=None, members=None, member_path=None, member_api=None, clearable=()):
+                 list_key=None, members=None, member_path=None, member_api=NO_MEMBER_API, clearable=()):
         self.name = name
         self.module = module
         self.identity_spec = identity_spec
@@ -130,10 +134,6 @@ class Family:
         self.member_path = member_path
         self.member_api = member_api
         self.clearable = tuple(clearable)
-
-    def members_can(self, what):
-        """Whether its member API takes ``what``, a ``MemberApi`` field (batches, instance_ids, check, settle)."""
-        return bool(self.member_api and getattr(self.member_api, what))
 
     def unwrap(self, data):
         return data.get(self.wrapper) if self.wrapper and isinstance(data, dict) else data

@@ -26,7 +26,7 @@ def instance_problems(family, params):
     if instance_id is None:
         return []
     problems = []
-    if not family.members_can('instance_ids'):
+    if not family.member_api.instance_ids:
         problems.append('instance_id applies only with api_version v3: it names an instance-type member of a dedicated '
                         'pool (api_version %s members are named by address and protocol_port).' % family.name)
     if params.get('members') is not None:

@@ -142,7 +142,7 @@ def check_members(client, family, pools, members, params, wait_timeout):
 def diagnose(client, family, members, wait_timeout=DIAGNOSE_TIMEOUT):
     """The check of up to MAX_MEMBERS failing members after a failed wait: ``(checks, lines)``. Never raises for
     the check itself: a check that cannot run says so in its line (the wait's failure is what the task reports)."""
-    if not family.members_can('check'):
+    if not family.member_api.check:
         return [], []
     try:
         checks = check_members(client, family, {}, members[:MAX_MEMBERS], dict(subject='all', listener=None),
@@ -171,7 +171,7 @@ def diagnosis_of(client, family, members, wait_timeout=DIAGNOSE_TIMEOUT):
 
 def diagnose_problem(family, option='diagnose'):
     """The refusal of ``diagnose`` outside v3, or None."""
-    if family.members_can('check'):
+    if family.member_api.check:
         return None
     return ('%s applies only to dedicated (v3) load balancers: api_version %s has no member check job. Read the '
             'reason with hwcloud.elb.member_health_info and see the troubleshooting table of '

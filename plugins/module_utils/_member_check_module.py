@@ -30,7 +30,7 @@ def argument_spec():
 
 def input_problems(family, params):
     """Everything wrong with the options, before any call (a list of sentences)."""
-    if not family.members_can('check'):
+    if not family.member_api.check:
         return [REFUSAL % family.name]
     problems = []
     if not params.get('member') and not params.get('address'):

@@ -200,7 +200,7 @@ class Member(MemberTask):
 
     def batched(self, count):
         """Whether these writes go through the v3 batch endpoints (several members at once)."""
-        return self.family.members_can('batches') and count > 1
+        return self.family.member_api.batches and count > 1
 
     def register(self, plan, result):
         """Create the missing members, update the others where a given field differs; then ACTIVE, the drain of

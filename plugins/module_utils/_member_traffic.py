@@ -121,7 +121,7 @@ class MemberTraffic(MemberTask):
                     dict(result, changed=False, members=unchanged))
         if self.check_mode:
             return result
-        if changing and params['state'] == SERVING and params.get('settle') and self.family.members_can('settle'):
+        if changing and params['state'] == SERVING and params.get('settle') and self.family.member_api.settle:
             self.settle(scope, changing, targets, result)
         if changing:
             self.write(scope, mine, changing, targets, result)

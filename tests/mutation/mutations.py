@@ -411,7 +411,7 @@ MUTATIONS = [
       "        if not result['changed']:\n            if not self.check_mode and params['state'] in (PRESENT,",
       'check mode writes (pool members)'),
     # _member_check.py: the v3 member check job
-    M('check-v3-only', '_member_check_module.py', "    if not family.members_can('check'):\n        return [REFUSAL % family.name]",
+    M('check-v3-only', '_member_check_module.py', "    if not family.member_api.check:\n        return [REFUSAL % family.name]",
       "    if False:\n        return [REFUSAL % family.name]", 'the check job is tried on v2 and v1'),
     M('check-job-failed', '_member_check.py', "    if job.get('status') == 'failed':", '    if False:',
       'a job that failed at the service is read as results'),

@@ -147,5 +147,5 @@ def test_what_a_family_declares_of_its_member_api_is_what_the_member_side_does()
     assert task.batched(2) and task.body(task.wanted[0])['network_id'] == 'net-1'
     assert 'instance_id applies only with api_version v3' in instance_problems(v9, dict(instance_id='i-1'))[0]
     assert diagnose_problem(v9) is None and 'api_version v2 has no member check' in diagnose_problem(FAMILIES['v2'])
-    assert [name for name, family in sorted(FAMILIES.items()) if family.members_can('batches')] == ['v3']
-    assert FAMILIES['v2'].member_api.subnet_required and not FAMILIES['v1'].members_can('settle')
+    assert [name for name, family in sorted(FAMILIES.items()) if family.member_api.batches] == ['v3']
+    assert FAMILIES['v2'].member_api.subnet_required and not FAMILIES['v1'].member_api.settle
